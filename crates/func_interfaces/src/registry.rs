@@ -1,0 +1,100 @@
+//! The provider registry's cross-contract view and errors.
+use crate::{
+    access::AccessError,
+    router::RouterError,
+    staking::StakingError,
+    types::{AccountId, EpochId, ModelId},
+};
+
+/// A provider's state as a staking pool needs it. The registry passes it along when it calls a
+/// pool (cluster operations, `register_and_stake`); a pool called directly asks for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub struct ProviderView {
+    /// The account that registered the provider; stakes come from and go back to it.
+    pub owner: AccountId,
+    /// The model the provider serves.
+    pub model_id: ModelId,
+    /// On the whitelist (jail is separate, see `jailed_until`).
+    pub whitelisted: bool,
+    /// The provider is jailed while `current_epoch < jailed_until`.
+    pub jailed_until: EpochId,
+    /// The owner deactivated the provider.
+    pub deactivated: bool,
+}
+
+impl ProviderView {
+    /// Jailed in `epoch`.
+    pub fn jailed_at(&self, epoch: EpochId) -> bool {
+        epoch < self.jailed_until
+    }
+}
+
+/// Errors of `provider_registry`.
+#[derive(Debug, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub enum RegistryError {
+    /// Caller lacks the owner or the needed role, or the registry is paused.
+    Access(AccessError),
+    /// The provider id is empty.
+    EmptyProviderId,
+    /// The provider id is longer than 64 bytes.
+    ProviderIdTooLong,
+    /// A provider with this id is already registered.
+    ProviderAlreadyRegistered,
+    /// No provider has this id.
+    ProviderNotFound,
+    /// The caller does not own this provider.
+    NotProviderOwner,
+    /// The metadata is longer than 1024 bytes.
+    MetadataTooLong,
+    /// The metadata is not a JSON object.
+    MetadataNotJson,
+    /// The metadata has no `url` field.
+    MetadataMissingUrl,
+    /// `url` is not a string starting with `http://` or `https://` followed by a host.
+    MetadataInvalidUrl,
+    /// `name` is present but not a string.
+    MetadataNameNotString,
+    /// No model has this id.
+    ModelNotFound,
+    /// The model is disabled.
+    ModelDisabled,
+    /// The owner already holds `MAX_PROVIDERS_PER_OWNER` providers.
+    TooManyProviders,
+    /// A batch is empty or longer than `MAX_BATCH_SIZE`.
+    InvalidBatchSize,
+    /// Jail length must be between 1 and `MAX_JAIL_EPOCHS` epochs.
+    JailEpochsOutOfBounds,
+    /// The provider is not jailed.
+    NotJailed,
+    /// The provider is already deactivated.
+    AlreadyDeactivated,
+    /// The provider is not deactivated.
+    NotDeactivated,
+    /// The model router refused (e.g. the model vanished).
+    Router(RouterError),
+    /// The staking pool refused, with its reason.
+    Staking(StakingError),
+    /// A called contract trapped or did not understand the call.
+    CrossContractCall,
+    /// An epoch computation overflowed.
+    Overflow,
+}
+
+impl From<AccessError> for RegistryError {
+    fn from(error: AccessError) -> Self {
+        Self::Access(error)
+    }
+}
+
+/// Implemented by `provider_registry`; called by the staking pools.
+#[ink::trait_definition]
+pub trait ProviderRegistry {
+    /// Owner, model, whitelist, jail and deactivation state of `id`.
+    ///
+    /// # Errors
+    /// `ProviderNotFound` for an unknown id.
+    #[ink(message)]
+    fn staking_view(&self, id: crate::types::ProviderId) -> Result<ProviderView, RegistryError>;
+}

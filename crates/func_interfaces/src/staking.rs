@@ -1,0 +1,129 @@
+//! The staking pool's cross-contract entry points and errors.
+use crate::{
+    access::AccessError,
+    registry::ProviderView,
+    router::RouterError,
+    types::{Balance, EpochId, ProviderId},
+};
+use ink::prelude::vec::Vec;
+use psp22::PSP22Error;
+
+/// Errors of `provider_staking`.
+#[derive(Debug, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub enum StakingError {
+    /// Caller lacks the owner or the needed role, or the pool is paused.
+    Access(AccessError),
+    /// The registry knows no provider with this id.
+    ProviderNotFound,
+    /// The provider serves another model than this pool's.
+    WrongModel,
+    /// The caller does not own this provider.
+    NotProviderOwner,
+    /// Only the registry may call this message.
+    NotRegistry,
+    /// The provider is not whitelisted.
+    NotWhitelisted,
+    /// The provider is jailed until this epoch.
+    ProviderJailed { until_epoch: EpochId },
+    /// The model is disabled.
+    ModelDisabled,
+    /// The router knows no model with this pool's id.
+    ModelNotFound,
+    /// The provider's stake already meets the model's requirement.
+    AlreadyFullyStaked,
+    /// The provider has nothing staked.
+    NotStaked,
+    /// The stake is locked until this epoch (`last stake epoch + min_epochs_locked`).
+    StillLocked { unlock_epoch: EpochId },
+    /// `from_epoch` is 0 or greater than `to_epoch`.
+    InvalidEpochRange,
+    /// The epoch's rewards are not claimable yet; the last claimable epoch is given (0: none).
+    EpochNotClaimable { last_claimable_epoch: EpochId },
+    /// Every epoch up to `to_epoch` was already claimed.
+    AlreadyClaimed,
+    /// Earlier epochs, starting with this one, still hold unclaimed rewards.
+    ClaimGap { first_unclaimed_epoch: EpochId },
+    /// The range holds no unclaimed rewards.
+    NothingToClaim,
+    /// The scheduler may only report an epoch that has ended.
+    EpochNotEnded,
+    /// The epoch is claimable, so its report is final.
+    EpochFinalized,
+    /// The reported reward total exceeds the per-epoch hard cap.
+    AboveHardCap { hard_cap: Balance },
+    /// The pool's unreserved reward funding cannot cover the reward total.
+    InsufficientRewardFunding { available: Balance },
+    /// Shards were reported before the epoch's reward total.
+    EpochRewardNotSet,
+    /// Total shards is zero while a reward is set, or provider shards exceed the total.
+    ShardsExceedTotal,
+    /// The provider never staked in this pool.
+    UnknownProvider,
+    /// A batch is empty or longer than `MAX_BATCH_SIZE`.
+    InvalidBatchSize,
+    /// The provider has too many unsettled epochs (more than `MAX_REWARD_DELAY`).
+    TooManyPendingEpochs,
+    /// A boost needs 1..=`MAX_BOOST_EPOCHS` epochs and an amount divisible by them.
+    InvalidBoost,
+    /// The amount must be greater than zero.
+    ZeroAmount,
+    /// The FUNC token refused the transfer (allowance or balance).
+    Token(PSP22Error),
+    /// The model router refused.
+    Router(RouterError),
+    /// A called contract trapped or did not understand the call.
+    CrossContractCall,
+    /// An amount or epoch computation overflowed.
+    Overflow,
+}
+
+impl From<AccessError> for StakingError {
+    fn from(error: AccessError) -> Self {
+        Self::Access(error)
+    }
+}
+
+/// Implemented by `provider_staking`; called by the registry, which passes the provider's
+/// state so that the pool never calls back into it (reentrancy is off).
+#[ink::trait_definition]
+pub trait ProviderStaking {
+    /// Stakes what `view.owner` is missing for `id` (used by `register_and_stake`).
+    ///
+    /// # Errors
+    /// As `stake_for_provider`, plus `NotRegistry` for any caller but the registry.
+    #[ink(message)]
+    fn stake_for_registered(
+        &mut self,
+        id: ProviderId,
+        view: ProviderView,
+    ) -> Result<Balance, StakingError>;
+
+    /// Claims `id`'s rewards of `from_epoch..=to_epoch` for its owner (cluster claims).
+    ///
+    /// # Errors
+    /// As `claim_rewards`, plus `NotRegistry`.
+    #[ink(message)]
+    fn claim_for_registered(
+        &mut self,
+        id: ProviderId,
+        view: ProviderView,
+        from_epoch: EpochId,
+        to_epoch: EpochId,
+    ) -> Result<Balance, StakingError>;
+
+    /// Returns `id`'s whole stake to its owner (cluster unstakes).
+    ///
+    /// # Errors
+    /// As `unstake_provider`, plus `NotRegistry`.
+    #[ink(message)]
+    fn unstake_for_registered(
+        &mut self,
+        id: ProviderId,
+        view: ProviderView,
+    ) -> Result<Balance, StakingError>;
+
+    /// The staked amount of each id, in order (at most `MAX_PAGE_SIZE` ids are read).
+    #[ink(message)]
+    fn staked_amounts(&self, ids: Vec<ProviderId>) -> Vec<Balance>;
+}
