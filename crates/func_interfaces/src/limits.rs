@@ -28,5 +28,3 @@ pub const MAX_EPOCHS_LOCKED: u32 = 1_000;
 /// epoch, after an epoch ends and before it becomes claimable, to report and correct it.
 pub const MIN_REWARD_DELAY: u32 = 2;
 pub const MAX_REWARD_DELAY: u32 = 100;
-
-type u32 = u32;
