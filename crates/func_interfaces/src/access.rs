@@ -318,7 +318,10 @@ mod tests {
         access.grant_role(Role::Scheduler, a.bob).unwrap();
         assert!(access.has_role(Role::Scheduler, a.bob));
         assert!(!access.has_role(Role::Pauser, a.bob));
-        assert!(access.has_role(Role::Pauser, a.alice), "owner passes every role check");
+        assert!(
+            access.has_role(Role::Pauser, a.alice),
+            "owner passes every role check"
+        );
 
         test::set_caller::<DefaultEnvironment>(a.bob);
         assert_eq!(

@@ -31,7 +31,7 @@ impl ProviderView {
 }
 
 /// Errors of `provider_registry`.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 pub enum RegistryError {
     /// Caller lacks the owner or the needed role, or the registry is paused.

@@ -36,6 +36,8 @@ pub enum RouterError {
     ModelAlreadyDisabled,
     /// `create_model` needs the registry address (`set_provider_registry`) first.
     RegistryNotSet,
+    /// The registry address is set once, at deployment.
+    RegistryAlreadySet,
     /// The chain refused to instantiate the model's staking pool.
     PoolInstantiationFailed,
 }

@@ -78,6 +78,76 @@ pub enum StakingError {
     Overflow,
 }
 
+/// Written out because `PSP22Error` is not `Clone`; cluster operations put the same failures
+/// in their event and in their return value.
+impl Clone for StakingError {
+    fn clone(&self) -> Self {
+        match self {
+            Self::Access(error) => Self::Access(*error),
+            Self::ProviderNotFound => Self::ProviderNotFound,
+            Self::WrongModel => Self::WrongModel,
+            Self::NotProviderOwner => Self::NotProviderOwner,
+            Self::NotRegistry => Self::NotRegistry,
+            Self::NotWhitelisted => Self::NotWhitelisted,
+            Self::ProviderJailed { until_epoch } => Self::ProviderJailed {
+                until_epoch: *until_epoch,
+            },
+            Self::ModelDisabled => Self::ModelDisabled,
+            Self::ModelNotFound => Self::ModelNotFound,
+            Self::AlreadyFullyStaked => Self::AlreadyFullyStaked,
+            Self::NotStaked => Self::NotStaked,
+            Self::StillLocked { unlock_epoch } => Self::StillLocked {
+                unlock_epoch: *unlock_epoch,
+            },
+            Self::InvalidEpochRange => Self::InvalidEpochRange,
+            Self::EpochNotClaimable {
+                last_claimable_epoch,
+            } => Self::EpochNotClaimable {
+                last_claimable_epoch: *last_claimable_epoch,
+            },
+            Self::AlreadyClaimed => Self::AlreadyClaimed,
+            Self::ClaimGap {
+                first_unclaimed_epoch,
+            } => Self::ClaimGap {
+                first_unclaimed_epoch: *first_unclaimed_epoch,
+            },
+            Self::NothingToClaim => Self::NothingToClaim,
+            Self::EpochNotEnded => Self::EpochNotEnded,
+            Self::EpochFinalized => Self::EpochFinalized,
+            Self::AboveHardCap { hard_cap } => Self::AboveHardCap {
+                hard_cap: *hard_cap,
+            },
+            Self::InsufficientRewardFunding { available } => Self::InsufficientRewardFunding {
+                available: *available,
+            },
+            Self::EpochRewardNotSet => Self::EpochRewardNotSet,
+            Self::ShardsExceedTotal => Self::ShardsExceedTotal,
+            Self::UnknownProvider => Self::UnknownProvider,
+            Self::InvalidBatchSize => Self::InvalidBatchSize,
+            Self::TooManyPendingEpochs => Self::TooManyPendingEpochs,
+            Self::InvalidBoost => Self::InvalidBoost,
+            Self::ZeroAmount => Self::ZeroAmount,
+            Self::Token(error) => Self::Token(clone_psp22_error(error)),
+            Self::Router(error) => Self::Router(*error),
+            Self::CrossContractCall => Self::CrossContractCall,
+            Self::Overflow => Self::Overflow,
+        }
+    }
+}
+
+fn clone_psp22_error(error: &PSP22Error) -> PSP22Error {
+    match error {
+        PSP22Error::Custom(message) => PSP22Error::Custom(message.clone()),
+        PSP22Error::InsufficientBalance => PSP22Error::InsufficientBalance,
+        PSP22Error::InsufficientAllowance => PSP22Error::InsufficientAllowance,
+        PSP22Error::ZeroRecipientAddress => PSP22Error::ZeroRecipientAddress,
+        PSP22Error::ZeroSenderAddress => PSP22Error::ZeroSenderAddress,
+        PSP22Error::SafeTransferCheckFailed(message) => {
+            PSP22Error::SafeTransferCheckFailed(message.clone())
+        }
+    }
+}
+
 impl From<AccessError> for StakingError {
     fn from(error: AccessError) -> Self {
         Self::Access(error)
