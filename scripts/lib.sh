@@ -1,0 +1,43 @@
+# Helpers shared by the project's scripts. Source it from the repository root.
+
+# The five contracts, in deployment order.
+CONTRACTS=(func_token epoch_controller provider_staking model_router provider_registry)
+
+CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
+export PATH="$CARGO_HOME/bin:$PATH"
+# Contract builds, ink_e2e and the node must all run on the pinned toolchain.
+RUSTUP_TOOLCHAIN="$(sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml)"
+export RUSTUP_TOOLCHAIN
+TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+START=$(date +%s)
+
+# step <title> <command...>: runs a command, prints its duration, names it on failure.
+step() {
+  local title="$1"
+  shift
+  local began
+  began=$(date +%s)
+  echo "==> $title"
+  if ! "$@"; then
+    echo "FAILED: $title (after $(( $(date +%s) - began ))s)" >&2
+    exit 1
+  fi
+  echo "    ok: $title ($(( $(date +%s) - began ))s)"
+}
+
+# build_contract <name>: optimized release build; artifacts in $TARGET_DIR/ink/<name>/.
+build_contract() {
+  cargo contract build --release --quiet --manifest-path "contracts/$1/Cargo.toml"
+}
+
+# artifact <name> <ext>: path of a built artifact (.contract, .wasm, .json).
+artifact() {
+  echo "$TARGET_DIR/ink/$1/$1.$2"
+}
+
+print_contract_sizes() {
+  local contract
+  for contract in "${CONTRACTS[@]}"; do
+    printf '    %-18s %7d bytes optimized Wasm\n' "$contract" "$(stat -c %s "$(artifact "$contract" wasm)")"
+  done
+}

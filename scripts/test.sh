@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The project's single test command (README; `.ci/run` calls it):
+#   setup → fmt → clippy → unit tests → release builds of the five contracts →
+#   end-to-end tests against a real substrate-contracts-node → Polkadot.js client tests.
+# Honours CARGO_TARGET_DIR (CI points it at a cache outside the clone).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
+
+step "setup" scripts/setup.sh
+step "format" cargo fmt --all -- --check
+step "clippy" cargo clippy --workspace --all-targets --all-features -- -D warnings
+step "unit tests" cargo test --workspace
+for contract in "${CONTRACTS[@]}"; do
+  step "release build: $contract" build_contract "$contract"
+done
+step "contract sizes" print_contract_sizes
+step "end-to-end tests (real node)" \
+  cargo test -p func_e2e --features e2e-tests -- --test-threads=1
+if [ -f client/package.json ]; then
+  step "client tests (real node)" bash -c 'cd client && npm test'
+fi
+echo "==> all tests passed in $(( $(date +%s) - START ))s"
