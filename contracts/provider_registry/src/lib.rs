@@ -1,1 +1,897 @@
+//! Provider registry of the FUNC provider network: providers, their metadata, whitelist and
+//! jail, the per-owner and per-model indexes gateways read, and cluster operations over all of
+//! an owner's providers. See `README.md` for the message table and the storage map.
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
+#![allow(clippy::cast_possible_truncation)]
+#![deny(clippy::arithmetic_side_effects)]
+
+mod calls;
+pub mod events;
+pub mod metadata;
+pub mod types;
+
+pub use self::provider_registry::{Registry, RegistryRef};
+pub use types::{
+    ActiveProvider, ActiveProvidersPage, ClusterOutcome, ProviderInfo, ProviderRecord,
+};
+
+#[cfg(test)]
+mod tests;
+
+#[ink::contract]
+pub mod provider_registry {
+    use crate::{
+        calls,
+        events::*,
+        metadata::{validate_metadata, validate_provider_id},
+        types::*,
+    };
+    use func_interfaces::{
+        ensure,
+        limits::{MAX_BATCH_SIZE, MAX_JAIL_EPOCHS, MAX_PAGE_SIZE, MAX_PROVIDERS_PER_OWNER},
+        AccessControl, EpochId, ModelContext, ModelId, ProviderId, ProviderView, RegistryError,
+        Role,
+    };
+    use ink::{
+        prelude::{string::String, vec, vec::Vec},
+        storage::{traits::ManualKey, Mapping},
+    };
+
+    /// Most id and metadata bytes one `get_active_providers` page returns, so that the encoded
+    /// page fits ink!'s 16 KiB output buffer (a page stops early when the next provider would
+    /// exceed it; `next_start` then points at that provider).
+    pub const MAX_ACTIVE_PAGE_BYTES: usize = 12 * 1024;
+    // The page adds at most 4 bytes of length prefixes per entry and a few of its own.
+    const _: () =
+        assert!(MAX_ACTIVE_PAGE_BYTES + 4 * MAX_PAGE_SIZE as usize + 16 <= ink::env::BUFFER_SIZE);
+
+    /// A model's context (router) and the current epoch (epoch controller).
+    type ModelAndEpoch = Result<(ModelContext, EpochId), RegistryError>;
+    /// The stakes (in a pool) of some providers, in order.
+    type Stakes = Result<Vec<Balance>, RegistryError>;
+
+    #[ink(storage)]
+    pub struct Registry {
+        access: AccessControl,
+        router: AccountId,
+        epoch_controller: AccountId,
+        auto_whitelist: bool,
+        provider_count: u32,
+        /// "PROV": id → record.
+        providers: Mapping<ProviderId, ProviderRecord, ManualKey<0x5052_4f56>>,
+        /// "META": id → metadata JSON.
+        metadata: Mapping<ProviderId, String, ManualKey<0x4d45_5441>>,
+        /// "OIDX": (owner, position) → id; append-only.
+        owner_providers: Mapping<(AccountId, u32), ProviderId, ManualKey<0x4f49_4458>>,
+        /// "OCNT": owner → number of ids in `owner_providers`.
+        owner_provider_count: Mapping<AccountId, u32, ManualKey<0x4f43_4e54>>,
+        /// "MIDX": (model, position) → id; append-only.
+        model_providers: Mapping<(ModelId, u32), ProviderId, ManualKey<0x4d49_4458>>,
+        /// "MCNT": model → number of ids in `model_providers`.
+        model_provider_count: Mapping<ModelId, u32, ManualKey<0x4d43_4e54>>,
+    }
+
+    impl Registry {
+        /// A registry reading models from `router` and epochs from `epoch_controller`; the
+        /// caller becomes its owner. With `auto_whitelist`, registration whitelists.
+        #[ink(constructor)]
+        pub fn new(router: AccountId, epoch_controller: AccountId, auto_whitelist: bool) -> Self {
+            Self {
+                access: AccessControl::new(Self::env().caller()),
+                router,
+                epoch_controller,
+                auto_whitelist,
+                provider_count: 0,
+                providers: Mapping::default(),
+                metadata: Mapping::default(),
+                owner_providers: Mapping::default(),
+                owner_provider_count: Mapping::default(),
+                model_providers: Mapping::default(),
+                model_provider_count: Mapping::default(),
+            }
+        }
+
+        // ------------------------------------------------------------------ providers
+
+        /// Registers provider `id` of `model_id`, owned by the caller. Whitelisted at once
+        /// when automatic whitelisting is on.
+        ///
+        /// # Errors
+        /// `Access(Paused)`; `EmptyProviderId`, `ProviderIdTooLong`; the `Metadata*` errors;
+        /// `ProviderAlreadyRegistered`; `TooManyProviders`; `ModelNotFound`, `ModelDisabled`,
+        /// `Router(_)`; `CrossContractCall`.
+        ///
+        /// # Events
+        /// `ProviderRegistered`, then `ProviderWhitelisted` with automatic whitelisting.
+        #[ink(message)]
+        pub fn register(
+            &mut self,
+            id: ProviderId,
+            model_id: ModelId,
+            metadata: String,
+        ) -> Result<(), RegistryError> {
+            self.register_with(id, model_id, metadata, self.model_and_epoch_calls())?;
+            Ok(())
+        }
+
+        /// `register`, then stakes the model's stake amount from the caller into the model's
+        /// pool, which the caller must have approved for that amount. Returns the amount
+        /// staked. Nothing is registered when staking fails.
+        ///
+        /// # Errors
+        /// As `register`; `Staking(_)` with the pool's refusal (e.g. `NotWhitelisted` when
+        /// automatic whitelisting is off, `Token(InsufficientAllowance)`).
+        ///
+        /// # Events
+        /// As `register`; the pool emits its own staking event.
+        #[ink(message)]
+        pub fn register_and_stake(
+            &mut self,
+            id: ProviderId,
+            model_id: ModelId,
+            metadata: String,
+        ) -> Result<Balance, RegistryError> {
+            let record =
+                self.register_with(id.clone(), model_id, metadata, self.model_and_epoch_calls())?;
+            calls::stake_for_registered(record.pool, id, record.view())
+        }
+
+        /// Replaces the metadata of the caller's provider `id`.
+        ///
+        /// # Errors
+        /// `Access(Paused)`, `ProviderNotFound`, `NotProviderOwner`, the `Metadata*` errors.
+        ///
+        /// # Events
+        /// `ProviderMetadataUpdated`.
+        #[ink(message)]
+        pub fn update_metadata(
+            &mut self,
+            id: ProviderId,
+            metadata: String,
+        ) -> Result<(), RegistryError> {
+            self.access.ensure_not_paused()?;
+            self.owned_record(&id)?;
+            validate_metadata(&metadata)?;
+            self.metadata.insert(&id, &metadata);
+            self.env()
+                .emit_event(ProviderMetadataUpdated { id, metadata });
+            Ok(())
+        }
+
+        /// Deactivates the caller's provider `id`: it stops being active; its stake stays in
+        /// the pool.
+        ///
+        /// # Errors
+        /// `Access(Paused)`, `ProviderNotFound`, `NotProviderOwner`, `AlreadyDeactivated`.
+        ///
+        /// # Events
+        /// `ProviderDeactivated`.
+        #[ink(message)]
+        pub fn deactivate(&mut self, id: ProviderId) -> Result<(), RegistryError> {
+            self.set_deactivated(&id, true)?;
+            self.env().emit_event(ProviderDeactivated { id });
+            Ok(())
+        }
+
+        /// Reactivates the caller's deactivated provider `id`.
+        ///
+        /// # Errors
+        /// `Access(Paused)`, `ProviderNotFound`, `NotProviderOwner`, `NotDeactivated`.
+        ///
+        /// # Events
+        /// `ProviderReactivated`.
+        #[ink(message)]
+        pub fn reactivate(&mut self, id: ProviderId) -> Result<(), RegistryError> {
+            self.set_deactivated(&id, false)?;
+            self.env().emit_event(ProviderReactivated { id });
+            Ok(())
+        }
+
+        /// Claims the rewards of `from_epoch..=to_epoch` for every provider the caller owns,
+        /// each from its model's pool. One provider's failure does not stop the others; the
+        /// outcome lists both.
+        ///
+        /// # Errors
+        /// `Access(Paused)`; `CrossContractCall` when the epoch controller fails; `Overflow`.
+        ///
+        /// # Events
+        /// `RewardClaimedForCluster`; each pool emits its claim events.
+        #[ink(message)]
+        pub fn claim_rewards_cluster(
+            &mut self,
+            from_epoch: EpochId,
+            to_epoch: EpochId,
+        ) -> Result<ClusterOutcome, RegistryError> {
+            self.access.ensure_not_paused()?;
+            let owner = self.env().caller();
+            let epoch = calls::current_epoch(self.epoch_controller)?;
+            let outcome = self.run_cluster(owner, |id, record| {
+                calls::claim_for_registered(record.pool, id, record.view(), from_epoch, to_epoch)
+            })?;
+            self.env().emit_event(RewardClaimedForCluster {
+                owner,
+                epoch,
+                from_epoch,
+                to_epoch,
+                succeeded: outcome.succeeded.clone(),
+                failed: outcome.failed.clone(),
+                total_claimed: outcome.total,
+            });
+            Ok(outcome)
+        }
+
+        /// Unstakes every provider the caller owns, each from its model's pool. Works while
+        /// paused: principal is never trapped. One provider's failure (e.g. still locked) does
+        /// not stop the others; the outcome lists both.
+        ///
+        /// # Errors
+        /// `CrossContractCall` when the epoch controller fails; `Overflow`.
+        ///
+        /// # Events
+        /// `UnstakeCluster`; each pool emits its unstake events.
+        #[ink(message)]
+        pub fn unstake_cluster(&mut self) -> Result<ClusterOutcome, RegistryError> {
+            let owner = self.env().caller();
+            let epoch = calls::current_epoch(self.epoch_controller)?;
+            let outcome = self.run_cluster(owner, |id, record| {
+                calls::unstake_for_registered(record.pool, id, record.view())
+            })?;
+            self.env().emit_event(UnstakeCluster {
+                owner,
+                epoch,
+                succeeded: outcome.succeeded.clone(),
+                failed: outcome.failed.clone(),
+                total_unstaked: outcome.total,
+            });
+            Ok(outcome)
+        }
+
+        // ------------------------------------------------------------------ whitelisters
+
+        /// Puts registered providers on the whitelist (1 to `MAX_BATCH_SIZE` ids; all or
+        /// nothing). Jail is unaffected.
+        ///
+        /// # Errors
+        /// `Access(MissingRole(Whitelister))`, `InvalidBatchSize`, `ProviderNotFound`.
+        ///
+        /// # Events
+        /// `ProviderWhitelisted` per id.
+        #[ink(message)]
+        pub fn whitelist(&mut self, ids: Vec<ProviderId>) -> Result<(), RegistryError> {
+            self.set_whitelisted(ids, true)
+        }
+
+        /// Takes registered providers off the whitelist (1 to `MAX_BATCH_SIZE` ids; all or
+        /// nothing).
+        ///
+        /// # Errors
+        /// `Access(MissingRole(Whitelister))`, `InvalidBatchSize`, `ProviderNotFound`.
+        ///
+        /// # Events
+        /// `ProviderRemovedFromWhitelist` per id.
+        #[ink(message)]
+        pub fn remove_from_whitelist(&mut self, ids: Vec<ProviderId>) -> Result<(), RegistryError> {
+            self.set_whitelisted(ids, false)
+        }
+
+        /// Jails provider `id` for `epochs` epochs from now: it is jailed while
+        /// `current_epoch < current_epoch_now + epochs`. A new sentence replaces the old one.
+        ///
+        /// # Errors
+        /// `Access(MissingRole(Whitelister))`, `JailEpochsOutOfBounds` (1..=`MAX_JAIL_EPOCHS`),
+        /// `ProviderNotFound`, `CrossContractCall`, `Overflow`.
+        ///
+        /// # Events
+        /// `ProviderJailed`.
+        #[ink(message)]
+        pub fn jail_for_epochs(
+            &mut self,
+            id: ProviderId,
+            epochs: u32,
+        ) -> Result<(), RegistryError> {
+            self.jail_with(id, epochs, self.current_epoch_call())
+        }
+
+        /// Releases jailed provider `id`.
+        ///
+        /// # Errors
+        /// `Access(MissingRole(Whitelister))`, `ProviderNotFound`, `NotJailed`,
+        /// `CrossContractCall`.
+        ///
+        /// # Events
+        /// `ProviderUnjailed`.
+        #[ink(message)]
+        pub fn unjail(&mut self, id: ProviderId) -> Result<(), RegistryError> {
+            self.unjail_with(id, self.current_epoch_call())
+        }
+
+        // ------------------------------------------------------------------ owner
+
+        /// Switches automatic whitelisting at registration on or off.
+        ///
+        /// # Errors
+        /// `Access(NotOwner)`.
+        ///
+        /// # Events
+        /// `AutomaticWhitelistToggled`.
+        #[ink(message)]
+        pub fn toggle_automatic_whitelist(&mut self) -> Result<(), RegistryError> {
+            self.access.ensure_owner()?;
+            self.auto_whitelist = !self.auto_whitelist;
+            self.env().emit_event(AutomaticWhitelistToggled {
+                enabled: self.auto_whitelist,
+            });
+            Ok(())
+        }
+
+        // ------------------------------------------------------------------ views
+
+        /// Everything stored about provider `id`.
+        #[ink(message)]
+        pub fn get_provider(&self, id: ProviderId) -> Option<ProviderInfo> {
+            let record = self.providers.get(&id)?;
+            let metadata = self.metadata.get(&id).unwrap_or_default();
+            Some(ProviderInfo::new(id, record, metadata))
+        }
+
+        /// Whether provider `id` is registered.
+        #[ink(message)]
+        pub fn registered(&self, id: ProviderId) -> bool {
+            self.providers.contains(&id)
+        }
+
+        /// Whether provider `id` is active: registered, not deactivated, whitelisted and not
+        /// jailed, its model enabled and its stake at least the model's stake amount. False
+        /// when a called contract fails.
+        #[ink(message)]
+        pub fn active(&self, id: ProviderId) -> bool {
+            self.active_with(&id, self.model_and_epoch_calls(), calls::staked_amounts)
+                .unwrap_or(false)
+        }
+
+        /// Whether provider `id` is on the whitelist and not jailed now. False when the epoch
+        /// controller fails.
+        #[ink(message)]
+        pub fn whitelisted(&self, id: ProviderId) -> bool {
+            let Some(record) = self.providers.get(&id) else {
+                return false;
+            };
+            record.whitelisted
+                && calls::current_epoch(self.epoch_controller)
+                    .is_ok_and(|epoch| record.whitelisted_at(epoch))
+        }
+
+        /// The ids `owner` registered, in registration order (at most
+        /// `MAX_PROVIDERS_PER_OWNER`).
+        #[ink(message)]
+        pub fn get_provider_ids_by_owner(&self, owner: AccountId) -> Vec<ProviderId> {
+            let count = self
+                .owner_provider_count
+                .get(owner)
+                .unwrap_or(0)
+                .min(MAX_PROVIDERS_PER_OWNER);
+            (0..count)
+                .filter_map(|position| self.owner_providers.get((owner, position)))
+                .collect()
+        }
+
+        /// How many providers ever registered for `model_id`.
+        #[ink(message)]
+        pub fn provider_count_by_model(&self, model_id: ModelId) -> u32 {
+            self.model_provider_count.get(model_id).unwrap_or(0)
+        }
+
+        /// The ids registered for `model_id` at positions `start..start + limit` (`limit`
+        /// capped at `MAX_PAGE_SIZE`), in registration order.
+        #[ink(message)]
+        pub fn get_provider_ids_by_model(
+            &self,
+            model_id: ModelId,
+            start: u32,
+            limit: u32,
+        ) -> Vec<ProviderId> {
+            let end = self.page_end(model_id, start, limit);
+            (start..end)
+                .filter_map(|position| self.model_providers.get((model_id, position)))
+                .collect()
+        }
+
+        /// The active providers of `model_id` among positions `start..start + limit` of its
+        /// list (`limit` capped at `MAX_PAGE_SIZE`), with their metadata: what a gateway
+        /// routes with. Costs at most one call each to the router, the epoch controller and
+        /// the pool. A page ends early rather than exceed `MAX_ACTIVE_PAGE_BYTES`; continue
+        /// from `next_start` until it is `None`. A page whose calls fail lists no provider.
+        #[ink(message)]
+        pub fn get_active_providers(
+            &self,
+            model_id: ModelId,
+            start: u32,
+            limit: u32,
+        ) -> ActiveProvidersPage {
+            self.active_providers_with(
+                model_id,
+                start,
+                limit,
+                self.model_and_epoch_calls(),
+                calls::staked_amounts,
+            )
+        }
+
+        /// How many providers ever registered.
+        #[ink(message)]
+        pub fn provider_count(&self) -> u32 {
+            self.provider_count
+        }
+
+        /// Whether registration whitelists.
+        #[ink(message)]
+        pub fn auto_whitelist(&self) -> bool {
+            self.auto_whitelist
+        }
+
+        /// The model router.
+        #[ink(message)]
+        pub fn router(&self) -> AccountId {
+            self.router
+        }
+
+        /// The epoch controller.
+        #[ink(message)]
+        pub fn epoch_controller(&self) -> AccountId {
+            self.epoch_controller
+        }
+
+        // ------------------------------------------------------------------ admin
+
+        /// The owner (admin).
+        #[ink(message)]
+        pub fn owner(&self) -> AccountId {
+            self.access.owner()
+        }
+
+        /// The account named by `transfer_ownership` that has not accepted yet.
+        #[ink(message)]
+        pub fn pending_owner(&self) -> Option<AccountId> {
+            self.access.pending_owner()
+        }
+
+        /// Names `new_owner`, who must call `accept_ownership`.
+        ///
+        /// # Errors
+        /// `Access(NotOwner)`.
+        ///
+        /// # Events
+        /// `OwnershipTransferStarted`.
+        #[ink(message)]
+        pub fn transfer_ownership(&mut self, new_owner: AccountId) -> Result<(), RegistryError> {
+            Ok(self.access.transfer_ownership(new_owner)?)
+        }
+
+        /// Completes an ownership transfer; the caller becomes the owner.
+        ///
+        /// # Errors
+        /// `Access(NotPendingOwner)`.
+        ///
+        /// # Events
+        /// `OwnershipTransferred`.
+        #[ink(message)]
+        pub fn accept_ownership(&mut self) -> Result<(), RegistryError> {
+            Ok(self.access.accept_ownership()?)
+        }
+
+        /// Grants `role` (here `Whitelister` or `Pauser`) to `account`.
+        ///
+        /// # Errors
+        /// `Access(NotOwner)`.
+        ///
+        /// # Events
+        /// `RoleGranted`.
+        #[ink(message)]
+        pub fn grant_role(&mut self, role: Role, account: AccountId) -> Result<(), RegistryError> {
+            Ok(self.access.grant_role(role, account)?)
+        }
+
+        /// Revokes `role` from `account`.
+        ///
+        /// # Errors
+        /// `Access(NotOwner)`.
+        ///
+        /// # Events
+        /// `RoleRevoked`.
+        #[ink(message)]
+        pub fn revoke_role(&mut self, role: Role, account: AccountId) -> Result<(), RegistryError> {
+            Ok(self.access.revoke_role(role, account)?)
+        }
+
+        /// Whether `account` is the owner or holds `role`.
+        #[ink(message)]
+        pub fn has_role(&self, role: Role, account: AccountId) -> bool {
+            self.access.has_role(role, account)
+        }
+
+        /// Stops `register`, `register_and_stake`, `update_metadata`, `deactivate`,
+        /// `reactivate` and `claim_rewards_cluster`.
+        ///
+        /// # Errors
+        /// `Access(MissingRole(Pauser))`, `Access(AlreadyPaused)`.
+        ///
+        /// # Events
+        /// `Paused`.
+        #[ink(message)]
+        pub fn pause(&mut self) -> Result<(), RegistryError> {
+            Ok(self.access.pause()?)
+        }
+
+        /// Resumes the paused messages.
+        ///
+        /// # Errors
+        /// `Access(MissingRole(Pauser))`, `Access(NotPaused)`.
+        ///
+        /// # Events
+        /// `Unpaused`.
+        #[ink(message)]
+        pub fn unpause(&mut self) -> Result<(), RegistryError> {
+            Ok(self.access.unpause()?)
+        }
+
+        /// Whether the registry is paused.
+        #[ink(message)]
+        pub fn paused(&self) -> bool {
+            self.access.paused()
+        }
+
+        /// Replaces the contract's code, keeping its storage.
+        ///
+        /// # Errors
+        /// `Access(NotOwner)`, `Access(CodeUpgradeFailed)`.
+        ///
+        /// # Events
+        /// `CodeUpgraded`.
+        #[ink(message)]
+        pub fn set_code(&mut self, code_hash: Hash) -> Result<(), RegistryError> {
+            Ok(self.access.set_code(code_hash)?)
+        }
+
+        // ------------------------------------------------------------------ internals
+        //
+        // The `*_with` methods take what other contracts answer as closures, called only after
+        // every local check has passed, so that `#[ink::test]` (which cannot call other
+        // contracts) covers the whole message with fixed answers.
+
+        /// Registration: local checks, then `model_and_epoch`, then the writes.
+        pub(crate) fn register_with(
+            &mut self,
+            id: ProviderId,
+            model_id: ModelId,
+            metadata: String,
+            model_and_epoch: impl FnOnce(ModelId) -> ModelAndEpoch,
+        ) -> Result<ProviderRecord, RegistryError> {
+            self.access.ensure_not_paused()?;
+            validate_provider_id(&id)?;
+            validate_metadata(&metadata)?;
+            ensure!(
+                !self.providers.contains(&id),
+                RegistryError::ProviderAlreadyRegistered
+            );
+            let owner = self.env().caller();
+            let owned = self.owner_provider_count.get(owner).unwrap_or(0);
+            ensure!(
+                owned < MAX_PROVIDERS_PER_OWNER,
+                RegistryError::TooManyProviders
+            );
+            let (model, epoch) = model_and_epoch(model_id)?;
+            ensure!(model.enabled, RegistryError::ModelDisabled);
+            let of_model = self.provider_count_by_model(model_id);
+            let provider_count = self
+                .provider_count
+                .checked_add(1)
+                .ok_or(RegistryError::Overflow)?;
+            let owned_after = owned.checked_add(1).ok_or(RegistryError::Overflow)?;
+            let of_model_after = of_model.checked_add(1).ok_or(RegistryError::Overflow)?;
+
+            let record = ProviderRecord {
+                owner,
+                model_id,
+                pool: model.pool,
+                registered_at_block: self.env().block_number(),
+                registered_epoch: epoch,
+                whitelisted: self.auto_whitelist,
+                jailed_until: 0,
+                deactivated: false,
+            };
+            // Every value is size-checked above, so each fits ink!'s 16 KiB buffer.
+            self.providers.insert(&id, &record);
+            self.metadata.insert(&id, &metadata);
+            self.owner_providers.insert((owner, owned), &id);
+            self.owner_provider_count.insert(owner, &owned_after);
+            self.model_providers.insert((model_id, of_model), &id);
+            self.model_provider_count.insert(model_id, &of_model_after);
+            self.provider_count = provider_count;
+
+            self.env().emit_event(ProviderRegistered {
+                id: id.clone(),
+                model_id,
+                owner,
+                epoch,
+                metadata,
+            });
+            if record.whitelisted {
+                self.env().emit_event(ProviderWhitelisted { id });
+            }
+            Ok(record)
+        }
+
+        /// Jailing: local checks, then `current_epoch()`, then the write.
+        pub(crate) fn jail_with(
+            &mut self,
+            id: ProviderId,
+            epochs: u32,
+            current_epoch: impl FnOnce() -> Result<EpochId, RegistryError>,
+        ) -> Result<(), RegistryError> {
+            self.access.ensure_role(Role::Whitelister)?;
+            ensure!(
+                (1..=MAX_JAIL_EPOCHS).contains(&epochs),
+                RegistryError::JailEpochsOutOfBounds
+            );
+            let mut record = self
+                .providers
+                .get(&id)
+                .ok_or(RegistryError::ProviderNotFound)?;
+            let jailed_until = current_epoch()?
+                .checked_add(epochs)
+                .ok_or(RegistryError::Overflow)?;
+            record.jailed_until = jailed_until;
+            self.providers.insert(&id, &record);
+            self.env().emit_event(ProviderJailed {
+                id,
+                epochs,
+                jailed_until,
+            });
+            Ok(())
+        }
+
+        /// Unjailing: local checks, then `current_epoch()`, then the write.
+        pub(crate) fn unjail_with(
+            &mut self,
+            id: ProviderId,
+            current_epoch: impl FnOnce() -> Result<EpochId, RegistryError>,
+        ) -> Result<(), RegistryError> {
+            self.access.ensure_role(Role::Whitelister)?;
+            let mut record = self
+                .providers
+                .get(&id)
+                .ok_or(RegistryError::ProviderNotFound)?;
+            ensure!(record.jailed_at(current_epoch()?), RegistryError::NotJailed);
+            record.jailed_until = 0;
+            self.providers.insert(&id, &record);
+            self.env().emit_event(ProviderUnjailed { id });
+            Ok(())
+        }
+
+        /// Runs `pool_call` for each of `owner`'s providers (at most
+        /// `MAX_PROVIDERS_PER_OWNER`) and collects the outcome. A failed call is recorded,
+        /// never propagated: a callee's `Err` reverts only its own frame.
+        pub(crate) fn run_cluster(
+            &self,
+            owner: AccountId,
+            mut pool_call: impl FnMut(ProviderId, &ProviderRecord) -> Result<Balance, RegistryError>,
+        ) -> Result<ClusterOutcome, RegistryError> {
+            let mut outcome = ClusterOutcome::default();
+            for id in self.get_provider_ids_by_owner(owner) {
+                // Every indexed id has a record: providers are never deleted.
+                let Some(record) = self.providers.get(&id) else {
+                    continue;
+                };
+                match pool_call(id.clone(), &record) {
+                    Ok(amount) => {
+                        outcome.total = outcome
+                            .total
+                            .checked_add(amount)
+                            .ok_or(RegistryError::Overflow)?;
+                        outcome.succeeded.push(id);
+                    }
+                    Err(error) => outcome.failed.push((id, calls::staking_error(error))),
+                }
+            }
+            Ok(outcome)
+        }
+
+        /// Asks the router and the epoch controller, when called.
+        fn model_and_epoch_calls(&self) -> impl FnOnce(ModelId) -> ModelAndEpoch {
+            let (router, epoch_controller) = (self.router, self.epoch_controller);
+            move |model_id| {
+                Ok((
+                    calls::model_context(router, model_id)?,
+                    calls::current_epoch(epoch_controller)?,
+                ))
+            }
+        }
+
+        /// Asks the epoch controller for the current epoch, when called.
+        fn current_epoch_call(&self) -> impl FnOnce() -> Result<EpochId, RegistryError> {
+            let epoch_controller = self.epoch_controller;
+            move || calls::current_epoch(epoch_controller)
+        }
+
+        /// The record of `id` if the caller owns it.
+        fn owned_record(&self, id: &ProviderId) -> Result<ProviderRecord, RegistryError> {
+            let record = self
+                .providers
+                .get(id)
+                .ok_or(RegistryError::ProviderNotFound)?;
+            ensure!(
+                record.owner == self.env().caller(),
+                RegistryError::NotProviderOwner
+            );
+            Ok(record)
+        }
+
+        fn set_deactivated(
+            &mut self,
+            id: &ProviderId,
+            deactivated: bool,
+        ) -> Result<(), RegistryError> {
+            self.access.ensure_not_paused()?;
+            let mut record = self.owned_record(id)?;
+            if record.deactivated == deactivated {
+                return Err(if deactivated {
+                    RegistryError::AlreadyDeactivated
+                } else {
+                    RegistryError::NotDeactivated
+                });
+            }
+            record.deactivated = deactivated;
+            self.providers.insert(id, &record);
+            Ok(())
+        }
+
+        fn set_whitelisted(
+            &mut self,
+            ids: Vec<ProviderId>,
+            whitelisted: bool,
+        ) -> Result<(), RegistryError> {
+            self.access.ensure_role(Role::Whitelister)?;
+            ensure!(
+                (1..=MAX_BATCH_SIZE).contains(&ids.len()),
+                RegistryError::InvalidBatchSize
+            );
+            // Every id is checked before the first write (≤ MAX_BATCH_SIZE reads).
+            let records = ids
+                .iter()
+                .map(|id| {
+                    self.providers
+                        .get(id)
+                        .ok_or(RegistryError::ProviderNotFound)
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            for (id, mut record) in ids.into_iter().zip(records) {
+                if record.whitelisted != whitelisted {
+                    record.whitelisted = whitelisted;
+                    self.providers.insert(&id, &record);
+                }
+                if whitelisted {
+                    self.env().emit_event(ProviderWhitelisted { id });
+                } else {
+                    self.env().emit_event(ProviderRemovedFromWhitelist { id });
+                }
+            }
+            Ok(())
+        }
+
+        /// `active`, with call failures as errors. The provider's own flags are checked first
+        /// so that most inactive providers cost no call.
+        pub(crate) fn active_with(
+            &self,
+            id: &ProviderId,
+            model_and_epoch: impl FnOnce(ModelId) -> ModelAndEpoch,
+            stakes: impl FnOnce(AccountId, Vec<ProviderId>) -> Stakes,
+        ) -> Result<bool, RegistryError> {
+            let Some(record) = self.providers.get(id) else {
+                return Ok(false);
+            };
+            if record.deactivated || !record.whitelisted {
+                return Ok(false);
+            }
+            let (model, epoch) = model_and_epoch(record.model_id)?;
+            let stake = stakes(model.pool, vec![id.clone()])?
+                .first()
+                .copied()
+                .unwrap_or(0);
+            Ok(is_active(&record, epoch, &model, stake))
+        }
+
+        /// `get_active_providers`: `model_and_epoch` runs only when the page holds positions,
+        /// `stakes` only when some provider there is eligible. A failed call gives an empty
+        /// page that still points at the next one.
+        pub(crate) fn active_providers_with(
+            &self,
+            model_id: ModelId,
+            start: u32,
+            limit: u32,
+            model_and_epoch: impl FnOnce(ModelId) -> ModelAndEpoch,
+            stakes: impl FnOnce(AccountId, Vec<ProviderId>) -> Stakes,
+        ) -> ActiveProvidersPage {
+            let count = self.provider_count_by_model(model_id);
+            let end = self.page_end(model_id, start, limit);
+            let (providers, scanned_to) = self
+                .scan_active(model_id, start, end, model_and_epoch, stakes)
+                .unwrap_or((Vec::new(), end));
+            ActiveProvidersPage {
+                providers,
+                next_start: (scanned_to < count).then_some(scanned_to),
+            }
+        }
+
+        /// End of the page `start..start + limit` of `model_id`'s list.
+        fn page_end(&self, model_id: ModelId, start: u32, limit: u32) -> u32 {
+            // Saturating is exact here: the end is capped at the list length anyway.
+            start
+                .saturating_add(limit.min(MAX_PAGE_SIZE))
+                .min(self.provider_count_by_model(model_id))
+        }
+
+        /// The active providers at positions `start..end` of `model_id`'s list, and the
+        /// position the scan stopped at (`end`, or the first provider that did not fit).
+        fn scan_active(
+            &self,
+            model_id: ModelId,
+            start: u32,
+            end: u32,
+            model_and_epoch: impl FnOnce(ModelId) -> ModelAndEpoch,
+            stakes: impl FnOnce(AccountId, Vec<ProviderId>) -> Stakes,
+        ) -> Result<(Vec<ActiveProvider>, u32), RegistryError> {
+            if start >= end {
+                return Ok((Vec::new(), end));
+            }
+            let (model, epoch) = model_and_epoch(model_id)?;
+            if !model.enabled {
+                return Ok((Vec::new(), end));
+            }
+            // ≤ MAX_PAGE_SIZE positions; only eligible providers cost a stake lookup.
+            let candidates: Vec<(u32, ProviderId, ProviderRecord)> = (start..end)
+                .filter_map(|position| {
+                    let id = self.model_providers.get((model_id, position))?;
+                    let record = self.providers.get(&id)?;
+                    record.eligible_at(epoch).then_some((position, id, record))
+                })
+                .collect();
+            if candidates.is_empty() {
+                return Ok((Vec::new(), end));
+            }
+            let ids = candidates.iter().map(|(_, id, _)| id.clone()).collect();
+            let stakes = stakes(model.pool, ids)?;
+
+            let mut page = Vec::new();
+            let mut page_bytes: usize = 0;
+            for ((position, id, record), stake) in candidates.into_iter().zip(stakes) {
+                if !is_active(&record, epoch, &model, stake) {
+                    continue;
+                }
+                let metadata = self.metadata.get(&id).unwrap_or_default();
+                // Bounded: ≤ MAX_PAGE_SIZE entries of ≤ 64 + 1024 bytes each.
+                page_bytes = page_bytes
+                    .saturating_add(id.len())
+                    .saturating_add(metadata.len());
+                if page_bytes > MAX_ACTIVE_PAGE_BYTES {
+                    return Ok((page, position));
+                }
+                page.push(ActiveProvider { id, metadata });
+            }
+            Ok((page, end))
+        }
+    }
+
+    impl func_interfaces::ProviderRegistry for Registry {
+        /// Owner, model, whitelist, jail and deactivation state of `id`, as its pool needs it.
+        ///
+        /// # Errors
+        /// `ProviderNotFound`.
+        #[ink(message)]
+        fn staking_view(&self, id: ProviderId) -> Result<ProviderView, RegistryError> {
+            self.providers
+                .get(&id)
+                .map(|record| record.view())
+                .ok_or(RegistryError::ProviderNotFound)
+        }
+    }
+}
