@@ -1,0 +1,678 @@
+//! Rewards: funding, the scheduler's per-epoch reports and each provider's reward ledger.
+//!
+//! - The scheduler reports an ended, not yet final epoch: its reward `total` (≤ hard cap; the
+//!   epoch's boost is added) and `total_shards`, then each provider's shards in batches. The
+//!   reward `total + boost` is reserved from the funding when reported, so it is always payable.
+//! - An epoch is final once it is ≤ `finalized_through`, the highest last-claimable epoch seen.
+//!   Final epochs are never reported again.
+//! - A provider's reported, not yet final epochs sit in its pending list (≤ `MAX_REWARD_DELAY`).
+//!   Final pending epochs are folded, in epoch order, into the provider's append-only ledger of
+//!   `(epoch, cumulative reward)` entries, before a new epoch enters the list and at claim time.
+//! - A claim reads the cumulative reward at its last epoch (last entry, else binary search) and
+//!   pays the difference to what was already claimed: O(log n) storage reads in the number n of
+//!   rewarded epochs plus a fold of at most `MAX_REWARD_DELAY` epochs, whatever the range.
+use crate::funding::RewardFunding;
+use func_interfaces::{
+    ensure,
+    limits::{MAX_BATCH_SIZE, MAX_BOOST_EPOCHS, MAX_PROVIDER_ID_LEN, MAX_REWARD_DELAY},
+    Balance, EpochId, EpochInfo, ProviderId, StakingError,
+};
+use ink::{
+    prelude::vec::Vec,
+    storage::{traits::ManualKey, Mapping},
+};
+
+#[cfg(test)]
+mod tests;
+
+/// An epoch's reward report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct EpochReward {
+    /// Reward reported by the scheduler (at most the hard cap).
+    pub total: Balance,
+    /// Boosts of the epoch, added to `total` when it was reported.
+    pub boost: Balance,
+    /// Shards of all providers in the epoch; the divisor of the reward split.
+    pub total_shards: u64,
+    /// Sum of the provider shards recorded so far (≤ `total_shards`).
+    pub recorded_shards: u64,
+}
+
+impl EpochReward {
+    /// The amount split between the epoch's providers: `total + boost`.
+    ///
+    /// # Errors
+    /// `Overflow`.
+    pub fn amount(&self) -> Result<Balance, StakingError> {
+        self.total
+            .checked_add(self.boost)
+            .ok_or(StakingError::Overflow)
+    }
+}
+
+/// One entry of a provider's ledger: its cumulative reward through `epoch`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct LedgerEntry {
+    pub epoch: EpochId,
+    pub cumulative: Balance,
+}
+
+/// A provider's claim state. Created at its first stake and never removed, so rewards survive
+/// unstaking.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct RewardAccount {
+    /// Number of ledger entries.
+    pub ledger_len: u32,
+    /// Last epoch claimed (0: none).
+    pub claimed_through: EpochId,
+    /// Cumulative reward through `claimed_through`, all of it paid.
+    pub claimed_cumulative: Balance,
+}
+
+/// A valid boost: `amount` spread evenly over `epochs` epochs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Boost {
+    epochs: u32,
+    per_epoch: Balance,
+    amount: Balance,
+}
+
+impl Boost {
+    /// # Errors
+    /// `InvalidBoost` unless `1 <= epochs <= MAX_BOOST_EPOCHS`, `amount > 0` and `epochs`
+    /// divides `amount`.
+    pub fn new(epochs: u32, amount: Balance) -> Result<Self, StakingError> {
+        ensure!(
+            (1..=MAX_BOOST_EPOCHS).contains(&epochs) && amount > 0,
+            StakingError::InvalidBoost
+        );
+        let divisor = Balance::from(epochs);
+        ensure!(
+            amount.checked_rem(divisor) == Some(0),
+            StakingError::InvalidBoost
+        );
+        let per_epoch = amount
+            .checked_div(divisor)
+            .ok_or(StakingError::InvalidBoost)?;
+        Ok(Self {
+            epochs,
+            per_epoch,
+            amount,
+        })
+    }
+
+    pub fn epochs(&self) -> u32 {
+        self.epochs
+    }
+
+    pub fn amount(&self) -> Balance {
+        self.amount
+    }
+}
+
+/// A valid shard report: 1..=`MAX_BATCH_SIZE` entries, one per provider. When a provider
+/// appears more than once its last entry wins, as if the entries were applied in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShardBatch(Vec<(ProviderId, u64)>);
+
+impl ShardBatch {
+    /// # Errors
+    /// `InvalidBatchSize` for an empty batch or one longer than `MAX_BATCH_SIZE`.
+    pub fn new(mut entries: Vec<(ProviderId, u64)>) -> Result<Self, StakingError> {
+        ensure!(
+            (1..=MAX_BATCH_SIZE).contains(&entries.len()),
+            StakingError::InvalidBatchSize
+        );
+        // A stable sort keeps each provider's entries in order; reversed, the last one leads its
+        // run and `dedup_by` keeps it.
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        entries.reverse();
+        entries.dedup_by(|later, kept| later.0 == kept.0);
+        Ok(Self(entries))
+    }
+
+    /// Number of distinct providers.
+    pub fn providers(&self) -> u32 {
+        // At most MAX_BATCH_SIZE.
+        self.0.len() as u32
+    }
+}
+
+/// A provider's reward state with its final pending epochs folded, in memory; `commit` writes
+/// what changed.
+struct Settled {
+    /// The account as stored.
+    stored: RewardAccount,
+    /// The account, `ledger_len` already counting `folded`.
+    account: RewardAccount,
+    /// New ledger entries, to be stored at `stored.ledger_len..`.
+    folded: Vec<LedgerEntry>,
+    /// Pending epochs that are not final.
+    pending: Vec<EpochId>,
+    /// `pending` differs from the stored list.
+    pending_changed: bool,
+}
+
+/// Reward funding, reports and provider ledgers of one pool.
+#[ink::storage_item]
+#[derive(Debug)]
+pub struct RewardLedger {
+    funding: RewardFunding,
+    hard_cap: Balance,
+    finalized_through: EpochId,
+    epoch_rewards: Mapping<EpochId, EpochReward, ManualKey<0x4550_5257>>, // "EPRW"
+    boosts: Mapping<EpochId, Balance, ManualKey<0x424f_5354>>,            // "BOST"
+    accounts: Mapping<ProviderId, RewardAccount, ManualKey<0x5241_4343>>, // "RACC"
+    pending: Mapping<ProviderId, Vec<EpochId>, ManualKey<0x5045_4e44>>,   // "PEND"
+    shards: Mapping<(ProviderId, EpochId), u64, ManualKey<0x5348_5244>>,  // "SHRD"
+    entries: Mapping<(ProviderId, u32), LedgerEntry, ManualKey<0x4c45_4447>>, // "LEDG"
+}
+
+impl Default for RewardLedger {
+    /// No funds, no reports, and no hard cap (`Balance::MAX`) until the owner sets one.
+    fn default() -> Self {
+        Self {
+            funding: RewardFunding::default(),
+            hard_cap: Balance::MAX,
+            finalized_through: 0,
+            epoch_rewards: Mapping::default(),
+            boosts: Mapping::default(),
+            accounts: Mapping::default(),
+            pending: Mapping::default(),
+            shards: Mapping::default(),
+            entries: Mapping::default(),
+        }
+    }
+}
+
+impl RewardLedger {
+    pub fn funding(&self) -> RewardFunding {
+        self.funding
+    }
+
+    pub fn hard_cap(&self) -> Balance {
+        self.hard_cap
+    }
+
+    pub fn set_hard_cap(&mut self, hard_cap: Balance) {
+        self.hard_cap = hard_cap;
+    }
+
+    /// Highest last-claimable epoch seen: epochs up to it are final.
+    pub fn finalized_through(&self) -> EpochId {
+        self.finalized_through
+    }
+
+    pub fn epoch_reward(&self, epoch: EpochId) -> Option<EpochReward> {
+        self.epoch_rewards.get(epoch)
+    }
+
+    /// Boost of `epoch` (0 if none).
+    pub fn boost(&self, epoch: EpochId) -> Balance {
+        self.boosts.get(epoch).unwrap_or(0)
+    }
+
+    /// `total + boost` of a reported epoch; the boost alone for an unreported one.
+    pub fn total_reward_for_epoch(&self, epoch: EpochId) -> Balance {
+        match self.epoch_reward(epoch) {
+            // `total + boost` was checked when the epoch was reported.
+            Some(reward) => reward.total.saturating_add(reward.boost),
+            None => self.boost(epoch),
+        }
+    }
+
+    /// Shards recorded for `id` in `epoch` (0 if none).
+    pub fn provider_shards(&self, id: &ProviderId, epoch: EpochId) -> u64 {
+        self.shards.get((id, epoch)).unwrap_or(0)
+    }
+
+    /// Last epoch `id` claimed (0: none).
+    pub fn claimed_through(&self, id: &ProviderId) -> EpochId {
+        self.accounts
+            .get(id)
+            .map_or(0, |account| account.claimed_through)
+    }
+
+    /// Creates `id`'s reward account unless it exists (at every stake).
+    pub fn open_account(&mut self, id: &ProviderId) {
+        if !self.accounts.contains(id) {
+            self.accounts.insert(id, &RewardAccount::default());
+        }
+    }
+
+    /// Adds `amount` to the reward funds.
+    ///
+    /// # Errors
+    /// `ZeroAmount`; `Overflow`.
+    pub fn fund(&mut self, amount: Balance) -> Result<(), StakingError> {
+        ensure!(amount > 0, StakingError::ZeroAmount);
+        self.funding.fund(amount)
+    }
+
+    /// Adds `boost` to the funds and its per-epoch part to each of the `boost.epochs()` epochs
+    /// after `current_epoch`; returns the first boosted epoch.
+    ///
+    /// # Errors
+    /// `Overflow`.
+    pub fn add_boost(
+        &mut self,
+        boost: &Boost,
+        current_epoch: EpochId,
+    ) -> Result<EpochId, StakingError> {
+        let start_epoch = current_epoch.checked_add(1).ok_or(StakingError::Overflow)?;
+        let mut funding = self.funding;
+        funding.fund(boost.amount)?;
+        let mut boosted = Vec::new();
+        // Bound: `boost.epochs <= MAX_BOOST_EPOCHS`.
+        for offset in 0..boost.epochs {
+            let epoch = start_epoch
+                .checked_add(offset)
+                .ok_or(StakingError::Overflow)?;
+            let total = self
+                .boost(epoch)
+                .checked_add(boost.per_epoch)
+                .ok_or(StakingError::Overflow)?;
+            boosted.push((epoch, total));
+        }
+        for (epoch, total) in boosted {
+            self.boosts.insert(epoch, &total);
+        }
+        self.funding = funding;
+        Ok(start_epoch)
+    }
+
+    /// Reports (or corrects) `epoch`'s reward total and total shards and reserves
+    /// `total + boost(epoch)`, releasing the previous report's reservation. Returns the stored
+    /// report.
+    ///
+    /// # Errors
+    /// `EpochNotEnded`, `EpochFinalized`, `AboveHardCap`; `ShardsExceedTotal` if
+    /// `total_shards` is below the shards already recorded, or 0 while there is a reward to
+    /// split; `InsufficientRewardFunding`; `Overflow`.
+    pub fn set_epoch_reward(
+        &mut self,
+        epoch: EpochId,
+        total: Balance,
+        total_shards: u64,
+        info: &EpochInfo,
+    ) -> Result<EpochReward, StakingError> {
+        let finalized_through = self.ensure_reportable(epoch, info)?;
+        ensure!(
+            total <= self.hard_cap,
+            StakingError::AboveHardCap {
+                hard_cap: self.hard_cap
+            }
+        );
+        let previous = self.epoch_reward(epoch).unwrap_or_default();
+        let reward = EpochReward {
+            total,
+            boost: self.boost(epoch),
+            total_shards,
+            recorded_shards: previous.recorded_shards,
+        };
+        let amount = reward.amount()?;
+        ensure!(
+            total_shards >= previous.recorded_shards && (amount == 0 || total_shards > 0),
+            StakingError::ShardsExceedTotal
+        );
+        let mut funding = self.funding;
+        funding.re_reserve(previous.amount()?, amount)?;
+
+        self.funding = funding;
+        self.finalized_through = finalized_through;
+        if reward == EpochReward::default() {
+            self.epoch_rewards.remove(epoch);
+        } else {
+            self.epoch_rewards.insert(epoch, &reward);
+        }
+        Ok(reward)
+    }
+
+    /// Records (or corrects) the shards of each provider of `batch` in `epoch`; shards of 0
+    /// remove a provider's record. Returns the epoch's updated report.
+    ///
+    /// # Errors
+    /// `EpochNotEnded`, `EpochFinalized`, `EpochRewardNotSet`; `UnknownProvider` for an id
+    /// without a reward account here; `TooManyPendingEpochs`; `ShardsExceedTotal` if the
+    /// recorded shards would exceed the total; `Overflow`. Nothing is written on error.
+    pub fn record_provider_shards(
+        &mut self,
+        epoch: EpochId,
+        batch: ShardBatch,
+        info: &EpochInfo,
+    ) -> Result<EpochReward, StakingError> {
+        let finalized_through = self.ensure_reportable(epoch, info)?;
+        let mut reward = self
+            .epoch_reward(epoch)
+            .ok_or(StakingError::EpochRewardNotSet)?;
+        let mut recorded = reward.recorded_shards;
+        let mut updates = Vec::with_capacity(batch.0.len());
+        // Bound: a batch holds at most MAX_BATCH_SIZE providers.
+        for (id, shards) in batch.0 {
+            ensure!(
+                id.len() <= MAX_PROVIDER_ID_LEN && self.accounts.contains(&id),
+                StakingError::UnknownProvider
+            );
+            let previous = self.provider_shards(&id, epoch);
+            if shards == previous {
+                continue;
+            }
+            recorded = recorded
+                .checked_sub(previous)
+                .and_then(|rest| rest.checked_add(shards))
+                .ok_or(StakingError::Overflow)?;
+            // The pending list changes only when the provider enters or leaves the epoch.
+            let settled = if previous == 0 || shards == 0 {
+                let mut settled = self.settle(&id, finalized_through)?;
+                settled.pending_changed = true;
+                if shards == 0 {
+                    settled.pending.retain(|&pending| pending != epoch);
+                } else {
+                    ensure!(
+                        settled.pending.len() < MAX_REWARD_DELAY as usize,
+                        StakingError::TooManyPendingEpochs
+                    );
+                    let position = settled.pending.partition_point(|&pending| pending < epoch);
+                    settled.pending.insert(position, epoch);
+                }
+                Some(settled)
+            } else {
+                None
+            };
+            updates.push((id, shards, settled));
+        }
+        ensure!(
+            recorded <= reward.total_shards,
+            StakingError::ShardsExceedTotal
+        );
+
+        for (id, shards, settled) in updates {
+            if let Some(settled) = settled {
+                self.commit(&id, settled);
+            }
+            if shards == 0 {
+                self.shards.remove((&id, epoch));
+            } else {
+                self.shards.insert((&id, epoch), &shards);
+            }
+        }
+        reward.recorded_shards = recorded;
+        self.epoch_rewards.insert(epoch, &reward);
+        self.finalized_through = finalized_through;
+        Ok(reward)
+    }
+
+    /// Claims `id`'s unclaimed rewards of the epochs up to `to`, the claim starting at `from`;
+    /// returns the amount, which the caller must pay to the owner.
+    ///
+    /// # Errors
+    /// `InvalidEpochRange` unless `1 <= from <= to`; `EpochNotClaimable` if `to` is after the
+    /// last claimable epoch; `AlreadyClaimed` if `to` was claimed; `ClaimGap` if epochs between
+    /// the last claim and `from` hold rewards; `NothingToClaim`; `Overflow`.
+    pub fn claim(
+        &mut self,
+        id: &ProviderId,
+        from: EpochId,
+        to: EpochId,
+        info: &EpochInfo,
+    ) -> Result<Balance, StakingError> {
+        ensure!(from >= 1 && from <= to, StakingError::InvalidEpochRange);
+        ensure!(
+            to <= info.last_claimable_epoch,
+            StakingError::EpochNotClaimable {
+                last_claimable_epoch: info.last_claimable_epoch
+            }
+        );
+        let finalized_through = self.finality(info);
+        let mut settled = self.settle(id, finalized_through)?;
+        let claimed_through = settled.account.claimed_through;
+        let claimed_cumulative = settled.account.claimed_cumulative;
+        ensure!(to > claimed_through, StakingError::AlreadyClaimed);
+        let first_unclaimed_epoch = claimed_through
+            .checked_add(1)
+            .ok_or(StakingError::Overflow)?;
+        if from > first_unclaimed_epoch {
+            // `from > 1` here.
+            let before = from.saturating_sub(1);
+            ensure!(
+                self.cumulative_at(id, &settled, before) <= claimed_cumulative,
+                StakingError::ClaimGap {
+                    first_unclaimed_epoch
+                }
+            );
+        }
+        let cumulative = self.cumulative_at(id, &settled, to);
+        let amount = cumulative
+            .checked_sub(claimed_cumulative)
+            .ok_or(StakingError::Overflow)?;
+        ensure!(amount > 0, StakingError::NothingToClaim);
+        let mut funding = self.funding;
+        funding.pay(amount)?;
+
+        settled.account.claimed_through = to;
+        settled.account.claimed_cumulative = cumulative;
+        self.commit(id, settled);
+        self.funding = funding;
+        self.finalized_through = finalized_through;
+        Ok(amount)
+    }
+
+    /// What `id` could claim now: its unclaimed rewards through the last claimable epoch,
+    /// including final epochs not folded yet.
+    ///
+    /// # Errors
+    /// `Overflow`.
+    pub fn pending_rewards(
+        &self,
+        id: &ProviderId,
+        info: &EpochInfo,
+    ) -> Result<Balance, StakingError> {
+        let settled = self.settle(id, self.finality(info))?;
+        let cumulative = self.cumulative_at(id, &settled, info.last_claimable_epoch);
+        // Below `claimed_cumulative` only if the reward delay grew since the last claim.
+        Ok(cumulative.saturating_sub(settled.account.claimed_cumulative))
+    }
+
+    /// Rewards `id` earned in `from..=to`, claimed or not, final or not (computed with the
+    /// current reports). `from` 0 counts as 1; an empty range gives 0.
+    ///
+    /// # Errors
+    /// `Overflow`.
+    pub fn view_rewards(
+        &self,
+        id: &ProviderId,
+        from: EpochId,
+        to: EpochId,
+    ) -> Result<Balance, StakingError> {
+        // `from` 0 counts as 1.
+        let before = from.saturating_sub(1);
+        if before >= to {
+            return Ok(0);
+        }
+        let len = self.accounts.get(id).unwrap_or_default().ledger_len;
+        let read = |index| self.entry(id, index);
+        let in_ledger = cumulative_at(len, to, read)
+            .checked_sub(cumulative_at(len, before, read))
+            .ok_or(StakingError::Overflow)?;
+        let mut total = in_ledger;
+        // Bound: the pending list holds at most MAX_REWARD_DELAY epochs.
+        for epoch in self.pending.get(id).unwrap_or_default() {
+            if epoch > before && epoch <= to {
+                total = total
+                    .checked_add(self.reward_of(id, epoch)?)
+                    .ok_or(StakingError::Overflow)?;
+            }
+        }
+        Ok(total)
+    }
+
+    /// The effective finality for `info`: epochs up to it are final.
+    fn finality(&self, info: &EpochInfo) -> EpochId {
+        self.finalized_through.max(info.last_claimable_epoch)
+    }
+
+    /// Fails unless the scheduler may report `epoch`; returns the effective finality.
+    fn ensure_reportable(&self, epoch: EpochId, info: &EpochInfo) -> Result<EpochId, StakingError> {
+        ensure!(epoch < info.current_epoch, StakingError::EpochNotEnded);
+        let finalized_through = self.finality(info);
+        ensure!(epoch > finalized_through, StakingError::EpochFinalized);
+        Ok(finalized_through)
+    }
+
+    /// `id`'s reward in `epoch` under the epoch's current report.
+    fn reward_of(&self, id: &ProviderId, epoch: EpochId) -> Result<Balance, StakingError> {
+        let shards = self.provider_shards(id, epoch);
+        if shards == 0 {
+            return Ok(0);
+        }
+        let reward = self.epoch_reward(epoch).unwrap_or_default();
+        pro_rata(reward.amount()?, shards, reward.total_shards)
+    }
+
+    /// Ledger entry `index` of `id`. Entries `0..ledger_len` always exist (append-only).
+    fn entry(&self, id: &ProviderId, index: u32) -> LedgerEntry {
+        self.entries.get((id, index)).unwrap_or_default()
+    }
+
+    /// Reads `id`'s account and pending list and folds, in memory, the pending epochs up to
+    /// `finalized_through` into new ledger entries (epochs without reward add none).
+    fn settle(&self, id: &ProviderId, finalized_through: EpochId) -> Result<Settled, StakingError> {
+        let account = self.accounts.get(id).unwrap_or_default();
+        let mut pending = self.pending.get(id).unwrap_or_default();
+        let mut cumulative = account
+            .ledger_len
+            .checked_sub(1)
+            .map_or(0, |last| self.entry(id, last).cumulative);
+        let mut folded = Vec::new();
+        // Bound: the pending list holds at most MAX_REWARD_DELAY epochs, in order.
+        for &epoch in pending
+            .iter()
+            .take_while(|&&epoch| epoch <= finalized_through)
+        {
+            let reward = self.reward_of(id, epoch)?;
+            if reward > 0 {
+                cumulative = cumulative
+                    .checked_add(reward)
+                    .ok_or(StakingError::Overflow)?;
+                folded.push(LedgerEntry { epoch, cumulative });
+            }
+        }
+        let pending_len = pending.len();
+        pending.retain(|&epoch| epoch > finalized_through);
+        let added = u32::try_from(folded.len()).map_err(|_| StakingError::Overflow)?;
+        let ledger_len = account
+            .ledger_len
+            .checked_add(added)
+            .ok_or(StakingError::Overflow)?;
+        Ok(Settled {
+            stored: account,
+            account: RewardAccount {
+                ledger_len,
+                ..account
+            },
+            folded,
+            pending_changed: pending.len() != pending_len,
+            pending,
+        })
+    }
+
+    /// Writes what changed in a settled state: new ledger entries, account, pending list.
+    fn commit(&mut self, id: &ProviderId, settled: Settled) {
+        let mut index = settled.stored.ledger_len;
+        // Bound: at most MAX_REWARD_DELAY entries are folded at once.
+        for entry in &settled.folded {
+            self.entries.insert((id, index), entry);
+            // At most `account.ledger_len`, computed with `checked_add` in `settle`.
+            index = index.saturating_add(1);
+        }
+        if settled.account != settled.stored {
+            self.accounts.insert(id, &settled.account);
+        }
+        if !settled.pending_changed {
+            return;
+        }
+        if settled.pending.is_empty() {
+            self.pending.remove(id);
+        } else {
+            self.pending.insert(id, &settled.pending);
+        }
+    }
+
+    /// `id`'s cumulative reward through `epoch` in a settled state.
+    fn cumulative_at(&self, id: &ProviderId, settled: &Settled, epoch: EpochId) -> Balance {
+        // Folded entries follow every stored one. Bound: at most MAX_REWARD_DELAY of them.
+        match settled
+            .folded
+            .iter()
+            .rev()
+            .find(|entry| entry.epoch <= epoch)
+        {
+            Some(entry) => entry.cumulative,
+            None => cumulative_at(settled.stored.ledger_len, epoch, |index| {
+                self.entry(id, index)
+            }),
+        }
+    }
+}
+
+/// `amount × shards / total_shards`, rounded down, without overflow for any `amount` as long
+/// as `shards <= total_shards`: with `amount = q × total_shards + r`, it is
+/// `q × shards + r × shards / total_shards`, and `r × shards < 2^128`. 0 if `total_shards` is 0.
+///
+/// # Errors
+/// `Overflow` (only if `shards > total_shards`).
+pub fn pro_rata(amount: Balance, shards: u64, total_shards: u64) -> Result<Balance, StakingError> {
+    let total_shards = Balance::from(total_shards);
+    let shards = Balance::from(shards);
+    let (Some(quotient), Some(remainder)) = (
+        amount.checked_div(total_shards),
+        amount.checked_rem(total_shards),
+    ) else {
+        return Ok(0);
+    };
+    let whole = quotient.checked_mul(shards).ok_or(StakingError::Overflow)?;
+    let part = remainder
+        .checked_mul(shards)
+        .and_then(|product| product.checked_div(total_shards))
+        .ok_or(StakingError::Overflow)?;
+    whole.checked_add(part).ok_or(StakingError::Overflow)
+}
+
+/// Cumulative reward of the last of `len` ledger entries (read by `read`, sorted by epoch)
+/// whose epoch is at most `epoch`; 0 if none. Reads the last entry first (the common case:
+/// one read), else binary-searches the others: at most 1 + ⌈log2(len)⌉ reads.
+pub fn cumulative_at(
+    len: u32,
+    epoch: EpochId,
+    mut read: impl FnMut(u32) -> LedgerEntry,
+) -> Balance {
+    let Some(last_index) = len.checked_sub(1) else {
+        return 0;
+    };
+    let last = read(last_index);
+    if last.epoch <= epoch {
+        return last.cumulative;
+    }
+    // Entries before `low` are ≤ `epoch`, entries from `high` on are after it.
+    let (mut low, mut high) = (0, last_index);
+    let mut cumulative = 0;
+    // Bound: `high - low` halves every round.
+    while low < high {
+        // `low < high`, so neither the difference nor the sums below can wrap.
+        let middle = low.saturating_add(high.saturating_sub(low) / 2);
+        let entry = read(middle);
+        if entry.epoch <= epoch {
+            cumulative = entry.cumulative;
+            low = middle.saturating_add(1);
+        } else {
+            high = middle;
+        }
+    }
+    cumulative
+}
