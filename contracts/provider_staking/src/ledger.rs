@@ -434,18 +434,19 @@ impl RewardLedger {
         let claimed_through = settled.account.claimed_through;
         let claimed_cumulative = settled.account.claimed_cumulative;
         ensure!(to > claimed_through, StakingError::AlreadyClaimed);
-        let first_unclaimed_epoch = claimed_through
+        let next_epoch = claimed_through
             .checked_add(1)
             .ok_or(StakingError::Overflow)?;
-        if from > first_unclaimed_epoch {
+        if from > next_epoch {
             // `from > 1` here.
             let before = from.saturating_sub(1);
-            ensure!(
-                self.cumulative_at(id, &settled, before) <= claimed_cumulative,
-                StakingError::ClaimGap {
-                    first_unclaimed_epoch
-                }
-            );
+            if self.cumulative_at(id, &settled, before) > claimed_cumulative {
+                return Err(StakingError::ClaimGap {
+                    first_unclaimed_epoch: self
+                        .first_epoch_above(id, &settled, claimed_cumulative)
+                        .unwrap_or(next_epoch),
+                });
+            }
         }
         let cumulative = self.cumulative_at(id, &settled, to);
         let amount = cumulative
@@ -604,6 +605,27 @@ impl RewardLedger {
         }
     }
 
+    /// The first epoch whose ledger entry takes `id`'s cumulative reward above `cumulative`
+    /// (only read on the `ClaimGap` error path).
+    fn first_epoch_above(
+        &self,
+        id: &ProviderId,
+        settled: &Settled,
+        cumulative: Balance,
+    ) -> Option<EpochId> {
+        first_epoch_above(settled.stored.ledger_len, cumulative, |index| {
+            self.entry(id, index)
+        })
+        .or_else(|| {
+            // Bound: at most MAX_REWARD_DELAY folded entries.
+            settled
+                .folded
+                .iter()
+                .find(|entry| entry.cumulative > cumulative)
+                .map(|entry| entry.epoch)
+        })
+    }
+
     /// `id`'s cumulative reward through `epoch` in a settled state.
     fn cumulative_at(&self, id: &ProviderId, settled: &Settled, epoch: EpochId) -> Balance {
         // Folded entries follow every stored one. Bound: at most MAX_REWARD_DELAY of them.
@@ -642,6 +664,29 @@ pub fn pro_rata(amount: Balance, shards: u64, total_shards: u64) -> Result<Balan
         .and_then(|product| product.checked_div(total_shards))
         .ok_or(StakingError::Overflow)?;
     whole.checked_add(part).ok_or(StakingError::Overflow)
+}
+
+/// Epoch of the first of `len` ledger entries (read by `read`; cumulative rewards strictly
+/// increase) whose cumulative reward exceeds `cumulative`; `None` if none. Binary search: at
+/// most ⌈log2(len)⌉ + 1 reads.
+pub fn first_epoch_above(
+    len: u32,
+    cumulative: Balance,
+    mut read: impl FnMut(u32) -> LedgerEntry,
+) -> Option<EpochId> {
+    // Entries before `low` are ≤ `cumulative`, entries from `high` on are above it.
+    let (mut low, mut high) = (0, len);
+    // Bound: `high - low` halves every round.
+    while low < high {
+        // `low < high`, so neither the difference nor the sum can wrap.
+        let middle = low.saturating_add(high.saturating_sub(low) / 2);
+        if read(middle).cumulative > cumulative {
+            high = middle;
+        } else {
+            low = middle.saturating_add(1);
+        }
+    }
+    (low < len).then(|| read(low).epoch)
 }
 
 /// Cumulative reward of the last of `len` ledger entries (read by `read`, sorted by epoch)

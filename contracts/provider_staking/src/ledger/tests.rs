@@ -618,6 +618,23 @@ fn claim_without_rewards_fails() {
     assert_eq!(ledger.accounts.get(id(7)), None);
 }
 
+#[test]
+fn first_epoch_above_finds_the_first_entry_beyond_a_cumulative() {
+    let entries: Vec<LedgerEntry> = (1..=10)
+        .map(|i| LedgerEntry {
+            epoch: i * 3,
+            cumulative: Balance::from(i) * 100,
+        })
+        .collect();
+    let read = |index: u32| entries[index as usize];
+    assert_eq!(first_epoch_above(10, 0, read), Some(3));
+    assert_eq!(first_epoch_above(10, 100, read), Some(6));
+    assert_eq!(first_epoch_above(10, 450, read), Some(15));
+    assert_eq!(first_epoch_above(10, 999, read), Some(30));
+    assert_eq!(first_epoch_above(10, 1_000, read), None);
+    assert_eq!(first_epoch_above(0, 0, read), None);
+}
+
 #[ink::test]
 fn claim_skipping_unclaimed_rewards_fails() {
     let mut ledger = ledger(100);
@@ -626,7 +643,7 @@ fn claim_skipping_unclaimed_rewards_fails() {
     assert_eq!(
         ledger.claim(&id(1), 3, 5, &at(8)),
         Err(StakingError::ClaimGap {
-            first_unclaimed_epoch: 1
+            first_unclaimed_epoch: 2
         })
     );
     // Epochs 1, 3 and 4 hold no reward: claiming 1..=2, then from 4, leaves no gap.
@@ -741,7 +758,7 @@ fn claim_folds_final_pending_epochs_in_order() {
     assert_eq!(
         ledger.claim(&id(1), 5, 7, &at(9)),
         Err(StakingError::ClaimGap {
-            first_unclaimed_epoch: 1
+            first_unclaimed_epoch: 3
         })
     );
     assert_eq!(ledger.pending_rewards(&id(1), &at(9)), Ok(6));
