@@ -30,6 +30,14 @@ build_contract() {
   cargo contract build --release --quiet --manifest-path "contracts/$1/Cargo.toml"
 }
 
+# A second code of provider_registry with the same storage layout (its debug build), which the
+# e2e suite upgrades the registry to. Built before the release builds, which reuse the folder.
+build_upgrade_code() {
+  cargo contract build --quiet --manifest-path contracts/provider_registry/Cargo.toml
+  mkdir -p "$TARGET_DIR/ink/upgrade"
+  cp "$(artifact provider_registry wasm)" "$TARGET_DIR/ink/upgrade/provider_registry_upgrade.wasm"
+}
+
 # artifact <name> <ext>: path of a built artifact (.contract, .wasm, .json).
 artifact() {
   echo "$TARGET_DIR/ink/$1/$1.$2"

@@ -14,6 +14,7 @@ step "setup" scripts/setup.sh
 step "format" cargo fmt --all -- --check
 step "clippy" cargo clippy --workspace --all-targets --all-features -- -D warnings
 step "unit tests" cargo test --workspace
+step "upgrade code for the e2e set_code test" build_upgrade_code
 for contract in "${CONTRACTS[@]}"; do
   step "release build: $contract" build_contract "$contract"
 done

@@ -47,6 +47,10 @@ pub const CONTRACTS: [&str; 5] = [
     "provider_registry",
 ];
 
+/// A second code of `provider_registry` with the same storage layout: its debug build, which
+/// `scripts/test.sh` saves as `$CARGO_TARGET_DIR/ink/upgrade/provider_registry_upgrade.wasm`.
+pub const UPGRADED_REGISTRY: &str = "provider_registry_upgrade";
+
 /// Deployment parameters; the defaults keep epochs short so tests stay fast.
 #[derive(Debug, Clone, Copy)]
 pub struct Params {
@@ -174,18 +178,20 @@ fn contract_artifacts() -> Vec<PathBuf> {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    let ink = target.join("ink");
     CONTRACTS
         .iter()
-        .map(|name| {
-            let wasm = target.join("ink").join(name).join(format!("{name}.wasm"));
+        .map(|name| ink.join(name).join(format!("{name}.wasm")))
+        .chain([ink
+            .join("upgrade")
+            .join(format!("{UPGRADED_REGISTRY}.wasm"))])
+        .inspect(|wasm| {
             assert!(
                 wasm.exists(),
-                "{} is missing: build the contracts first with \
-                 `cargo contract build --release --manifest-path contracts/{name}/Cargo.toml` \
-                 (scripts/test.sh does)",
+                "{} is missing: build the contracts first (scripts/test.sh does: \
+                 `cargo contract build --release --manifest-path contracts/<name>/Cargo.toml`)",
                 wasm.display()
-            );
-            wasm
+            )
         })
         .collect()
 }

@@ -1,0 +1,244 @@
+#!/usr/bin/env bash
+# One command from a fresh clone to a running FUNC network on a local dev chain:
+#   1. scripts/setup.sh (toolchain, substrate-contracts-node, cargo-contract, client npm packages)
+#   2. builds the five contracts (release .contract bundles under $CARGO_TARGET_DIR/ink or target/ink)
+#   3. starts substrate-contracts-node --dev (chain state under .devnet/, or --tmp)
+#   4. deploys and wires the suite with the client (deployments/devnet.json)
+#   5. plays a provider's life: a model, two providers (seed 1A and 1B), the scheduler's
+#      reports for two epochs, claims after the reward delay, an unstake after the lock
+#   6. prints the addresses and how to open them in Polkadot.js Apps, then keeps the node
+#      running until Ctrl-C (or stops it with --exit)
+#
+# Usage: scripts/devnet.sh [--tmp] [--exit] [--port N] [--no-setup] [--no-build] [--no-demo]
+#   --tmp        throw the chain away when the node stops (default: keep it in .devnet/chain)
+#   --exit       stop the node and exit after the demo instead of waiting for Ctrl-C
+#   --port N     RPC port (default 9944)
+#   --no-setup   skip scripts/setup.sh (everything already installed)
+#   --no-build   reuse the bundles already built
+#   --no-demo    deploy only
+# Environment: CARGO_TARGET_DIR (bundles in $CARGO_TARGET_DIR/ink), CONTRACTS_NODE (node binary).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+# Contract builds run on the toolchain pinned in rust-toolchain.toml (see docs: Rust 1.86).
+RUSTUP_TOOLCHAIN="$(sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml)"
+export RUSTUP_TOOLCHAIN
+
+TMP=0
+EXIT=0
+PORT=9944
+SETUP=1
+BUILD=1
+DEMO=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --tmp) TMP=1 ;;
+    --exit) EXIT=1 ;;
+    --port) PORT="${2:?--port needs a number}"; shift ;;
+    --port=*) PORT="${1#--port=}" ;;
+    --no-setup) SETUP=0 ;;
+    --no-build) BUILD=0 ;;
+    --no-demo) DEMO=0 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "devnet: unknown option $1 (see --help)" >&2; exit 1 ;;
+  esac
+  shift
+done
+
+CONTRACTS=(func_token epoch_controller model_router provider_registry provider_staking)
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+case "$TARGET_DIR" in /*) ;; *) TARGET_DIR="$ROOT/$TARGET_DIR" ;; esac
+export FUNC_ARTIFACTS="$TARGET_DIR/ink"
+DEVNET_DIR="$ROOT/.devnet"
+URL="ws://127.0.0.1:$PORT"
+NETWORK=devnet
+DEPLOYMENT="$ROOT/deployments/$NETWORK.json"
+NODE_PID=""
+
+bold() { printf '\n\033[1m%s\033[0m\n' "$*"; }
+say() { printf '  %s\n' "$*"; }
+elapsed() { echo "$(( $(date +%s) - $1 ))s"; }
+
+cleanup() {
+  if [ -n "$NODE_PID" ] && kill -0 "$NODE_PID" 2>/dev/null; then
+    echo
+    echo "devnet: stopping the node (pid $NODE_PID)"
+    kill "$NODE_PID" 2>/dev/null || true
+    wait "$NODE_PID" 2>/dev/null || true
+  fi
+  rm -f "$DEVNET_DIR/node.pid"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# func <args…>: the client CLI against this devnet
+func() { node "$ROOT/client/bin/func.js" "$@" --url "$URL" --deployment "$DEPLOYMENT"; }
+# expect_refusal <what> <args…>: runs a command that must fail and shows its plain-words error
+expect_refusal() {
+  local what="$1"; shift
+  local out
+  if out="$(func "$@" --quiet 2>&1)"; then
+    echo "devnet: expected a refusal ($what) but the call succeeded" >&2
+    return 1
+  fi
+  say "refused as expected ($what):"
+  say "  $out"
+}
+
+# 1. setup --------------------------------------------------------------------------------
+if [ "$SETUP" = 1 ]; then
+  bold "1/6 setup (scripts/setup.sh)"
+  bash "$ROOT/scripts/setup.sh"
+else
+  bold "1/6 setup skipped (--no-setup)"
+fi
+command -v node >/dev/null || { echo "devnet: node (Node.js 20) is required" >&2; exit 1; }
+[ -d "$ROOT/client/node_modules/@polkadot/api-contract" ] || (cd "$ROOT/client" && npm ci --no-audit --no-fund)
+
+# 2. build --------------------------------------------------------------------------------
+if [ "$BUILD" = 1 ]; then
+  bold "2/6 building the contracts (release) into $FUNC_ARTIFACTS"
+  command -v cargo-contract >/dev/null || { echo "devnet: cargo-contract not found (scripts/setup.sh installs it)" >&2; exit 1; }
+  mkdir -p "$DEVNET_DIR"
+  for name in "${CONTRACTS[@]}"; do
+    t0=$(date +%s)
+    say "cargo contract build --release --manifest-path contracts/$name/Cargo.toml"
+    if ! cargo contract build --release --quiet --manifest-path "contracts/$name/Cargo.toml" >"$DEVNET_DIR/build-$name.log" 2>&1; then
+      cat "$DEVNET_DIR/build-$name.log" >&2
+      echo "devnet: building $name failed" >&2
+      exit 1
+    fi
+    rm -f "$DEVNET_DIR/build-$name.log"
+    say "  → $FUNC_ARTIFACTS/$name/$name.contract ($(elapsed "$t0"))"
+  done
+else
+  bold "2/6 build skipped (--no-build): using $FUNC_ARTIFACTS"
+fi
+for name in "${CONTRACTS[@]}"; do
+  [ -f "$FUNC_ARTIFACTS/$name/$name.contract" ] || { echo "devnet: missing $FUNC_ARTIFACTS/$name/$name.contract" >&2; exit 1; }
+done
+
+# 3. node ---------------------------------------------------------------------------------
+bold "3/6 starting substrate-contracts-node on $URL"
+NODE_BIN="${CONTRACTS_NODE:-$(command -v substrate-contracts-node || true)}"
+[ -n "$NODE_BIN" ] && [ -x "$NODE_BIN" ] || { echo "devnet: substrate-contracts-node not found (set CONTRACTS_NODE or run scripts/setup.sh)" >&2; exit 1; }
+mkdir -p "$DEVNET_DIR"
+if [ -f "$DEVNET_DIR/node.pid" ] && kill -0 "$(cat "$DEVNET_DIR/node.pid")" 2>/dev/null; then
+  echo "devnet: a devnet node is already running (pid $(cat "$DEVNET_DIR/node.pid")); stop it first" >&2
+  exit 1
+fi
+if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
+  echo "devnet: port $PORT is already in use; pass --port N" >&2
+  exit 1
+fi
+if [ "$TMP" = 1 ]; then
+  STATE_ARGS=(--tmp)
+  say "chain state: temporary (--tmp)"
+else
+  STATE_ARGS=(--base-path "$DEVNET_DIR/chain")
+  say "chain state: $DEVNET_DIR/chain (delete it for a fresh chain)"
+fi
+"$NODE_BIN" --dev "${STATE_ARGS[@]}" --rpc-port "$PORT" --rpc-cors all >"$DEVNET_DIR/node.log" 2>&1 &
+NODE_PID=$!
+echo "$NODE_PID" >"$DEVNET_DIR/node.pid"
+say "node pid $NODE_PID, log $DEVNET_DIR/node.log"
+for i in $(seq 1 120); do
+  if curl -sf -H 'content-type: application/json' -d '{"id":1,"jsonrpc":"2.0","method":"system_health","params":[]}' "http://127.0.0.1:$PORT" >/dev/null 2>&1; then
+    break
+  fi
+  kill -0 "$NODE_PID" 2>/dev/null || { tail -20 "$DEVNET_DIR/node.log" >&2; echo "devnet: the node exited" >&2; exit 1; }
+  [ "$i" = 120 ] && { echo "devnet: the node did not answer within 60s (see $DEVNET_DIR/node.log)" >&2; exit 1; }
+  sleep 0.5
+done
+say "node is up"
+
+# 4. deploy -------------------------------------------------------------------------------
+bold "4/6 deploying the suite (epochs of 5 blocks, lock 2 epochs, reward delay 2 epochs)"
+func deploy --network "$NETWORK" --out "$DEPLOYMENT" \
+  --epoch-length 5 --min-epochs-locked 2 --epoch-reward-delay 2 \
+  --scheduler //Dave
+
+# 5. a provider's life ---------------------------------------------------------------------
+if [ "$DEMO" = 1 ]; then
+  bold "5/6 a provider's life (admin //Alice, providers //Bob and //Charlie, scheduler //Dave)"
+  MODEL=1
+
+  bold "• the admin creates model $MODEL (stake requirement 1000 FUNC) and hands out FUNC"
+  func create-model "$MODEL" --name llama-3-8b --shards 4 --compute-units 8 --stake 1000
+  func transfer //Bob 5000 --quiet
+  func transfer //Charlie 5000 --quiet
+
+  bold "• seed 1A — Bob: register, get whitelisted, approve + stake_for_provider"
+  func register bob-node --model "$MODEL" --provider-url https://bob.example:8080 --name "Bob's GPU" --suri //Bob
+  expect_refusal "not whitelisted yet" stake bob-node --suri //Bob
+  func whitelist bob-node
+  func stake bob-node --suri //Bob
+  expect_refusal "the stake is locked" unstake bob-node --suri //Bob
+
+  bold "• seed 1B — Charlie: automatic whitelist on, approve + register_and_stake"
+  func toggle-auto-whitelist --quiet
+  func register-and-stake charlie-node --model "$MODEL" --provider-url https://charlie.example --name "Charlie's GPU" --suri //Charlie
+
+  bold "• a gateway lists the active providers of model $MODEL"
+  func providers --model "$MODEL" --quiet
+
+  bold "• the admin funds the pool's rewards; epochs pass"
+  func fund-rewards --model "$MODEL" --amount 1000
+  E=$(func epoch --json --quiet | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).current_epoch))')
+  func advance --to-epoch $((E + 2))
+
+  bold "• the scheduler //Dave reports epochs $E and $((E + 1)): Bob 6 shards, Charlie 4 of 10; 100 FUNC each"
+  for epoch in "$E" "$((E + 1))"; do
+    func set-epoch-rewards --model "$MODEL" --epoch "$epoch" --total 100 --total-shards 10 \
+      --shards bob-node=6,charlie-node=4 --suri //Dave
+  done
+  expect_refusal "reward delay not over" claim bob-node --from "$E" --to "$((E + 1))" --suri //Bob
+
+  bold "• epochs pass until epoch $((E + 1)) is claimable; the providers claim"
+  func advance --to-epoch $((E + 3))
+  func epoch --quiet
+  func claim bob-node --from "$E" --to "$((E + 1))" --suri //Bob
+  func claim-cluster --from 1 --suri //Charlie
+
+  bold "• the lock is over: Bob unstakes"
+  func unstake bob-node --suri //Bob
+  func status bob-node --quiet
+  func balance //Bob --quiet
+  func balance //Charlie --quiet
+else
+  bold "5/6 demo skipped (--no-demo)"
+fi
+
+# 6. where things are ----------------------------------------------------------------------
+bold "6/6 the FUNC network is running"
+node -e '
+const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+for (const [n, c] of Object.entries(d.contracts)) console.log(`  ${n.padEnd(18)} ${c.address ?? "(code only: one pool per model, see below)"}`);
+for (const [m, x] of Object.entries(d.models ?? {})) console.log(`  ${("pool of model " + m).padEnd(18)} ${x.pool}`);
+' "$DEPLOYMENT"
+cat <<EOF
+
+  deployment file:  $DEPLOYMENT
+  node RPC:         $URL (log: $DEVNET_DIR/node.log)
+  CLI:              node client/bin/func.js help   (e.g. node client/bin/func.js epoch --deployment $DEPLOYMENT)
+
+  Polkadot.js Apps: open https://polkadot.js.org/apps/?rpc=$URL#/contracts
+    Contracts → "Add an existing contract": paste an address above and upload its bundle:
+      func_token         $FUNC_ARTIFACTS/func_token/func_token.contract
+      epoch_controller   $FUNC_ARTIFACTS/epoch_controller/epoch_controller.contract
+      model_router       $FUNC_ARTIFACTS/model_router/model_router.contract
+      provider_registry  $FUNC_ARTIFACTS/provider_registry/provider_registry.contract
+      pool of a model    $FUNC_ARTIFACTS/provider_staking/provider_staking.contract
+    (the dev accounts Alice…Ferdie are in the browser's account list on a --dev chain)
+EOF
+
+if [ "$EXIT" = 1 ]; then
+  echo
+  echo "devnet: --exit given, stopping"
+  exit 0
+fi
+echo
+echo "devnet: the node keeps running; press Ctrl-C to stop it"
+wait "$NODE_PID"
