@@ -267,6 +267,13 @@ where
         .unwrap_or_else(|error| panic!("call failed: {error:?}"))
 }
 
+/// The value a submitted message returned (as its dry-run computed it).
+pub fn returned<R: Decode>(result: &CallResult<DefaultEnvironment, R, Events>) -> R {
+    result
+        .message_result()
+        .unwrap_or_else(|error| panic!("the message failed to dispatch: {error:?}"))
+}
+
 /// Reads `message` by dry-run.
 pub async fn read<Args, R>(
     client: &mut E2EClient,

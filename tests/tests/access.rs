@@ -9,6 +9,7 @@ use func_interfaces::{
     RouterError, StakingError,
 };
 use ink::primitives::Hash;
+use ink_e2e::ContractsBackend;
 
 const NOT_OWNER: AccessError = AccessError::NotOwner;
 
@@ -23,7 +24,7 @@ fn privileged_messages_refuse_every_wrong_caller() {
         let before = snapshot(client, suite).await;
 
         // epoch_controller: owner only.
-        let epoch = suite.epoch();
+        let mut epoch = suite.epoch();
         let owner_only = EpochError::Access(NOT_OWNER);
         assert_rejected(
             client,
@@ -63,7 +64,7 @@ fn privileged_messages_refuse_every_wrong_caller() {
         .await;
 
         // model_router: owner, or the model creator role.
-        let router = suite.router();
+        let mut router = suite.router();
         let owner_only = RouterError::Access(NOT_OWNER);
         let creator_only = RouterError::Access(AccessError::MissingRole(Role::ModelCreator));
         assert_rejected(
@@ -139,7 +140,7 @@ fn privileged_messages_refuse_every_wrong_caller() {
         .await;
 
         // provider_registry: owner, whitelister, pauser, provider owner.
-        let registry = suite.registry();
+        let mut registry = suite.registry();
         let owner_only = RegistryError::Access(NOT_OWNER);
         let whitelister_only = RegistryError::Access(AccessError::MissingRole(Role::Whitelister));
         let pauser_only = RegistryError::Access(AccessError::MissingRole(Role::Pauser));
@@ -226,7 +227,7 @@ fn privileged_messages_refuse_every_wrong_caller() {
         .await;
 
         // provider_staking: owner, scheduler, pauser, registry, provider owner.
-        let pool = suite.pool();
+        let mut pool = suite.pool();
         let owner_only = StakingError::Access(NOT_OWNER);
         let scheduler_only = StakingError::Access(AccessError::MissingRole(Role::Scheduler));
         let pauser_only = StakingError::Access(AccessError::MissingRole(Role::Pauser));

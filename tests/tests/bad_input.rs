@@ -6,6 +6,7 @@ use epoch_controller::EpochError;
 use func_e2e::*;
 use func_interfaces::{limits, RegistryError, RouterError, StakingError};
 use psp22::PSP22Error;
+use psp22::PSP22;
 
 #[test]
 fn registration_inputs_are_refused_with_named_errors() {
@@ -271,7 +272,7 @@ fn claim_and_report_inputs_are_refused_with_named_errors() {
         let before = snapshot(client, suite).await;
 
         // The scheduler's reports.
-        let pool = suite.pool();
+        let mut pool = suite.pool();
         let report_cases = [
             (now, 1, 1, StakingError::EpochNotEnded),
             (now + 100, 1, 1, StakingError::EpochNotEnded),
@@ -429,7 +430,7 @@ fn admin_inputs_out_of_bounds_are_refused_with_named_errors() {
         let (admin, operator) = (who::admin(), who::operator());
         register(client, suite, &who::bob(), "peer-bob", MODEL_ID).await;
         let before = snapshot(client, suite).await;
-        let epoch = suite.epoch();
+        let mut epoch = suite.epoch();
 
         let (min, max) = (limits::MIN_EPOCH_LENGTH, limits::MAX_EPOCH_LENGTH);
         for value in [min - 1, max + 1] {
@@ -462,7 +463,7 @@ fn admin_inputs_out_of_bounds_are_refused_with_named_errors() {
             .await;
         }
 
-        let router = suite.router();
+        let mut router = suite.router();
         assert_rejected(
             client,
             &admin,
@@ -513,7 +514,7 @@ fn admin_inputs_out_of_bounds_are_refused_with_named_errors() {
         )
         .await;
 
-        let registry = suite.registry();
+        let mut registry = suite.registry();
         assert_rejected(
             client,
             &operator,

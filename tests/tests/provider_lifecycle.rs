@@ -7,6 +7,7 @@ use func_e2e::*;
 use func_interfaces::StakingError;
 use provider_registry::events::ProviderRegistered;
 use provider_staking::events::{ProviderStaked, ProviderUnstaked};
+use psp22::PSP22;
 
 #[test]
 fn register_then_stake_for_provider_makes_the_provider_active() {
@@ -109,7 +110,7 @@ fn register_and_stake_with_auto_whitelist_makes_the_provider_active() {
             ),
         )
         .await;
-        assert_eq!(result.return_value(), Ok(stake));
+        assert_eq!(returned(&result), Ok(stake));
         let registered: ProviderRegistered = event_of(&result, suite.registry);
         assert_eq!(registered.id, pid("peer-charlie"));
         assert_eq!(registered.owner, account(&charlie));
@@ -193,7 +194,7 @@ fn each_active_condition_switched_off_and_on_toggles_active() {
         )
         .await;
         let topped_up = send(client, &bob, &suite.pool().stake_for_provider(id())).await;
-        assert_eq!(topped_up.return_value(), Ok(suite.params.stake_amount));
+        assert_eq!(returned(&topped_up), Ok(suite.params.stake_amount));
         assert_eq!(
             read(client, &suite.pool().get_provider_staked_amount(id())).await,
             raised
@@ -285,7 +286,7 @@ fn unstake_before_the_lock_fails_and_after_returns_the_whole_stake() {
             &suite.pool().unstake_provider(pid("peer-bob")),
         )
         .await;
-        assert_eq!(result.return_value(), Ok(stake));
+        assert_eq!(returned(&result), Ok(stake));
         let event: ProviderUnstaked = event_of(&result, suite.pool);
         assert_eq!(event.amount, stake);
         assert_eq!(event.owner, account(&bob));
@@ -366,7 +367,7 @@ fn unstake_after_the_lock_works_when_jailed_disabled_and_paused() {
         // …and through the registry's cluster unstake.
         let charlie_before = balance_of(client, suite, account(&charlie)).await;
         let result = send(client, &charlie, &suite.registry().unstake_cluster()).await;
-        let outcome = result.return_value().expect("cluster unstake");
+        let outcome = returned(&result).expect("cluster unstake");
         assert_eq!(outcome.succeeded, vec![pid("peer-charlie")]);
         assert!(outcome.failed.is_empty());
         assert_eq!(outcome.total, stake);

@@ -7,6 +7,7 @@ use func_e2e::*;
 use func_interfaces::StakingError;
 use provider_registry::events::{RewardClaimedForCluster, UnstakeCluster};
 use provider_staking::events::{BoostForNEpochs, ProviderClaimedRewards, RewardSetForEpoch};
+use psp22::PSP22;
 
 #[test]
 fn claims_pay_each_provider_its_exact_share_after_the_delay() {
@@ -73,7 +74,7 @@ fn claims_pay_each_provider_its_exact_share_after_the_delay() {
             &suite.pool().claim_rewards(pid("peer-bob"), worked, worked),
         )
         .await;
-        assert_eq!(claimed.return_value(), Ok(bob_share));
+        assert_eq!(returned(&claimed), Ok(bob_share));
         let event: ProviderClaimedRewards = event_of(&claimed, suite.pool);
         assert_eq!(
             (event.from_epoch, event.to_epoch, event.amount, event.owner),
@@ -204,7 +205,7 @@ fn rewards_survive_unstaking() {
             &suite.pool().claim_rewards(pid("peer-bob"), 1, worked),
         )
         .await;
-        assert_eq!(result.return_value(), Ok(500 * FUNC));
+        assert_eq!(returned(&result), Ok(500 * FUNC));
         assert_eq!(
             balance_of(client, suite, account(&bob)).await,
             before + 500 * FUNC
@@ -244,7 +245,7 @@ fn claims_may_not_skip_unclaimed_epochs_but_skip_empty_ones() {
             &suite.pool().claim_rewards(pid("peer-bob"), first, first),
         )
         .await;
-        assert_eq!(result.return_value(), Ok(100 * FUNC));
+        assert_eq!(returned(&result), Ok(100 * FUNC));
         // The empty epoch in between is no gap.
         let result = send(
             client,
@@ -254,7 +255,7 @@ fn claims_may_not_skip_unclaimed_epochs_but_skip_empty_ones() {
                 .claim_rewards(pid("peer-bob"), first + 2, first + 2),
         )
         .await;
-        assert_eq!(result.return_value(), Ok(50 * FUNC));
+        assert_eq!(returned(&result), Ok(50 * FUNC));
         Ok(ctx)
     })
 }
@@ -300,7 +301,7 @@ fn claim_rewards_cluster_and_unstake_cluster_report_succeeded_and_failed_ids() {
             &suite.registry().claim_rewards_cluster(10, 20),
         )
         .await;
-        let outcome = result.return_value().expect("cluster claim");
+        let outcome = returned(&result).expect("cluster claim");
         assert_eq!(outcome.succeeded, vec![pid("bob-a"), pid("bob-b")]);
         assert_eq!(outcome.failed.len(), 1);
         assert_eq!(outcome.failed[0].0, pid("bob-c"));
@@ -335,7 +336,7 @@ fn claim_rewards_cluster_and_unstake_cluster_report_succeeded_and_failed_ids() {
         send(client, &bob, &suite.pool().stake_for_provider(pid("bob-b"))).await;
         let before = balance_of(client, suite, account(&bob)).await;
         let result = send(client, &bob, &suite.registry().unstake_cluster()).await;
-        let outcome = result.return_value().expect("cluster unstake");
+        let outcome = returned(&result).expect("cluster unstake");
         assert_eq!(outcome.succeeded, vec![pid("bob-a"), pid("bob-c")]);
         assert_eq!(outcome.failed.len(), 1);
         assert_eq!(outcome.failed[0].0, pid("bob-b"));
@@ -407,7 +408,7 @@ fn boosts_add_to_the_reported_total_of_their_epochs() {
             &suite.pool().claim_rewards(pid("peer-bob"), 1, now + 1),
         )
         .await;
-        assert_eq!(result.return_value(), Ok(15 * FUNC));
+        assert_eq!(returned(&result), Ok(15 * FUNC));
         Ok(ctx)
     })
 }
