@@ -30,28 +30,28 @@ fn privileged_messages_refuse_every_wrong_caller() {
             client,
             &stranger,
             &epoch.set_epoch_length(10),
-            owner_only.clone(),
+            owner_only,
         )
         .await;
         assert_rejected(
             client,
             &stranger,
             &epoch.set_min_epochs_locked(3),
-            owner_only.clone(),
+            owner_only,
         )
         .await;
         assert_rejected(
             client,
             &stranger,
             &epoch.set_epoch_reward_delay(3),
-            owner_only.clone(),
+            owner_only,
         )
         .await;
         assert_rejected(
             client,
             &stranger,
             &epoch.transfer_ownership(me),
-            owner_only.clone(),
+            owner_only,
         )
         .await;
         assert_rejected(client, &stranger, &epoch.set_code(code), owner_only).await;
