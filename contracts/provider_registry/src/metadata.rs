@@ -3,14 +3,19 @@
 //! Metadata is a JSON object of at most [`MAX_METADATA_LEN`] bytes with a string `url` that
 //! starts with `http://` or `https://` followed by a non-empty host, and an optional string
 //! `name`. Other fields are allowed and skipped without being decoded.
-use core::fmt;
+//!
+//! The JSON is read by the small strict reader below (RFC 8259 grammar, nesting at most
+//! [`MAX_DEPTH`] deep) rather than `serde_json`: pallet-contracts rejects Wasm code that holds
+//! floating-point instructions, and `serde_json` always links its float parsing and formatting.
 use func_interfaces::{
     ensure,
     limits::{MAX_METADATA_LEN, MAX_PROVIDER_ID_LEN},
     RegistryError,
 };
 use ink::prelude::string::String;
-use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+/// Deepest nesting of arrays and objects accepted in metadata (bounds the reader's recursion).
+pub const MAX_DEPTH: u32 = 16;
 
 /// Checks that a provider id is 1 to [`MAX_PROVIDER_ID_LEN`] bytes long.
 ///
@@ -38,13 +43,9 @@ pub fn validate_metadata(metadata: &str) -> Result<(), RegistryError> {
         metadata.len() <= MAX_METADATA_LEN,
         RegistryError::MetadataTooLong
     );
-    // serde also builds a struct from a JSON array; only an object is metadata.
-    ensure!(
-        metadata.trim_start().starts_with('{'),
-        RegistryError::MetadataNotJson
-    );
-    let Metadata { url, name } =
-        serde_json::from_str(metadata).map_err(|_| RegistryError::MetadataNotJson)?;
+    let Metadata { url, name } = Reader::new(metadata)
+        .metadata()
+        .ok_or(RegistryError::MetadataNotJson)?;
     match url {
         Field::Missing => return Err(RegistryError::MetadataMissingUrl),
         Field::Str(url) => ensure!(is_valid_url(&url), RegistryError::MetadataInvalidUrl),
@@ -73,17 +74,13 @@ fn is_valid_url(url: &str) -> bool {
     host_present && !url.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
-/// The only two fields validation reads; serde skips all others.
-#[derive(serde::Deserialize)]
+/// The two top-level fields validation reads.
 struct Metadata {
-    #[serde(default)]
     url: Field,
-    #[serde(default)]
     name: Field,
 }
 
-/// A top-level field reduced to what validation needs. Cheaper than `serde_json::Value`: no
-/// map, no number type, nested values are skipped unread.
+/// A top-level field reduced to what validation needs.
 #[derive(Default)]
 enum Field {
     /// The key is absent.
@@ -95,53 +92,238 @@ enum Field {
     Other,
 }
 
-impl<'de> Deserialize<'de> for Field {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(FieldVisitor)
-    }
+/// A strict JSON reader over the metadata bytes. Every method returns `None` on malformed
+/// input; positions only move forward, so each loop is bounded by the input length
+/// (≤ `MAX_METADATA_LEN`).
+struct Reader<'a> {
+    bytes: &'a [u8],
+    position: usize,
 }
 
-struct FieldVisitor;
-
-impl<'de> Visitor<'de> for FieldVisitor {
-    type Value = Field;
-
-    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
-        formatter.write_str("any JSON value")
+impl<'a> Reader<'a> {
+    fn new(text: &'a str) -> Self {
+        Self {
+            bytes: text.as_bytes(),
+            position: 0,
+        }
     }
 
-    fn visit_str<E>(self, value: &str) -> Result<Field, E> {
-        Ok(Field::Str(value.into()))
+    /// The whole input: one object, then only whitespace.
+    fn metadata(mut self) -> Option<Metadata> {
+        self.skip_whitespace();
+        let metadata = self.top_level_object()?;
+        self.skip_whitespace();
+        (self.position == self.bytes.len()).then_some(metadata)
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<Field, E> {
-        Ok(Field::Other)
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.position).copied()
     }
 
-    fn visit_i64<E>(self, _: i64) -> Result<Field, E> {
-        Ok(Field::Other)
+    fn next(&mut self) -> Option<u8> {
+        let byte = self.peek()?;
+        self.position = self.position.checked_add(1)?;
+        Some(byte)
     }
 
-    fn visit_u64<E>(self, _: u64) -> Result<Field, E> {
-        Ok(Field::Other)
+    fn expect(&mut self, byte: u8) -> Option<()> {
+        (self.next()? == byte).then_some(())
     }
 
-    fn visit_f64<E>(self, _: f64) -> Result<Field, E> {
-        Ok(Field::Other)
+    fn skip_whitespace(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.position = self.position.saturating_add(1);
+        }
     }
 
-    fn visit_unit<E>(self) -> Result<Field, E> {
-        Ok(Field::Other)
+    /// The top-level object, keeping `url` and `name`.
+    fn top_level_object(&mut self) -> Option<Metadata> {
+        let mut metadata = Metadata {
+            url: Field::Missing,
+            name: Field::Missing,
+        };
+        self.expect(b'{')?;
+        self.skip_whitespace();
+        if self.peek()? == b'}' {
+            self.position = self.position.saturating_add(1);
+            return Some(metadata);
+        }
+        loop {
+            self.skip_whitespace();
+            let key = self.string()?;
+            self.skip_whitespace();
+            self.expect(b':')?;
+            self.skip_whitespace();
+            let slot = match key.as_str() {
+                "url" => Some(&mut metadata.url),
+                "name" => Some(&mut metadata.name),
+                _ => None,
+            };
+            match slot {
+                Some(slot) => {
+                    if !matches!(slot, Field::Missing) {
+                        return None;
+                    }
+                    *slot = if self.peek()? == b'"' {
+                        Field::Str(self.string()?)
+                    } else {
+                        self.value(1)?;
+                        Field::Other
+                    };
+                }
+                None => self.value(1)?,
+            }
+            self.skip_whitespace();
+            match self.next()? {
+                b',' => continue,
+                b'}' => return Some(metadata),
+                _ => return None,
+            }
+        }
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Field, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Field::Other)
+    /// Skips any JSON value; a container at `depth` holds values at `depth + 1`.
+    fn value(&mut self, depth: u32) -> Option<()> {
+        let opens_container = matches!(self.peek()?, b'{' | b'[');
+        if opens_container && depth > MAX_DEPTH {
+            return None;
+        }
+        let inner = depth.checked_add(1)?;
+        match self.peek()? {
+            b'"' => self.string().map(|_| ()),
+            b'{' => self.sequence(b'}', |reader| {
+                reader.string()?;
+                reader.skip_whitespace();
+                reader.expect(b':')?;
+                reader.skip_whitespace();
+                reader.value(inner)
+            }),
+            b'[' => self.sequence(b']', |reader| reader.value(inner)),
+            b't' => self.literal(b"true"),
+            b'f' => self.literal(b"false"),
+            b'n' => self.literal(b"null"),
+            _ => self.number(),
+        }
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Field, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Field::Other)
+    /// `open item (, item)* close` or `open close`, the opening byte at the cursor.
+    fn sequence(&mut self, close: u8, mut item: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        self.next()?;
+        self.skip_whitespace();
+        if self.peek()? == close {
+            self.position = self.position.saturating_add(1);
+            return Some(());
+        }
+        loop {
+            self.skip_whitespace();
+            item(self)?;
+            self.skip_whitespace();
+            match self.next()? {
+                b',' => continue,
+                byte if byte == close => return Some(()),
+                _ => return None,
+            }
+        }
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        let end = self.position.checked_add(word.len())?;
+        (self.bytes.get(self.position..end)? == word).then(|| self.position = end)
+    }
+
+    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, read as text only.
+    fn number(&mut self) -> Option<()> {
+        if self.peek() == Some(b'-') {
+            self.next()?;
+        }
+        match self.next()? {
+            b'0' => {}
+            b'1'..=b'9' => self.digits(),
+            _ => return None,
+        }
+        if self.peek() == Some(b'.') {
+            self.next()?;
+            self.next().filter(u8::is_ascii_digit)?;
+            self.digits();
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.next()?;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.next()?;
+            }
+            self.next().filter(u8::is_ascii_digit)?;
+            self.digits();
+        }
+        Some(())
+    }
+
+    fn digits(&mut self) {
+        while self.peek().is_some_and(|byte| byte.is_ascii_digit()) {
+            self.position = self.position.saturating_add(1);
+        }
+    }
+
+    /// A string at the cursor, escapes decoded. The input is UTF-8 (it is a `&str`), so
+    /// unescaped bytes are copied as they are; control characters must be escaped.
+    fn string(&mut self) -> Option<String> {
+        self.expect(b'"')?;
+        let mut decoded = ink::prelude::vec::Vec::new();
+        loop {
+            match self.next()? {
+                b'"' => return String::from_utf8(decoded).ok(),
+                b'\\' => {
+                    let unescaped = match self.next()? {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => self.unicode_escape()?,
+                        _ => return None,
+                    };
+                    let mut buffer = [0; 4];
+                    decoded.extend_from_slice(unescaped.encode_utf8(&mut buffer).as_bytes());
+                }
+                byte if byte < 0x20 => return None,
+                byte => decoded.push(byte),
+            }
+        }
+    }
+
+    /// The character of a `\uXXXX` escape (after the `u`), a surrogate pair included.
+    fn unicode_escape(&mut self) -> Option<char> {
+        let first = self.hex4()?;
+        let code = match first {
+            0xD800..=0xDBFF => {
+                self.expect(b'\\')?;
+                self.expect(b'u')?;
+                let second = self.hex4()?;
+                if !(0xDC00..=0xDFFF).contains(&second) {
+                    return None;
+                }
+                // (first − 0xD800) × 0x400 + (second − 0xDC00) + 0x10000 < 0x110000.
+                first
+                    .checked_sub(0xD800)?
+                    .checked_mul(0x400)?
+                    .checked_add(second.checked_sub(0xDC00)?)?
+                    .checked_add(0x10000)?
+            }
+            0xDC00..=0xDFFF => return None,
+            code => code,
+        };
+        char::from_u32(code)
+    }
+
+    fn hex4(&mut self) -> Option<u32> {
+        let mut value: u32 = 0;
+        for _ in 0..4 {
+            let digit = char::from(self.next()?).to_digit(16)?;
+            value = value.checked_mul(16)?.checked_add(digit)?;
+        }
+        Some(value)
     }
 }
 
@@ -302,6 +484,55 @@ mod tests {
             "true",
         ] {
             assert_eq!(check(metadata), Err(MetadataNotJson), "{metadata:?}");
+        }
+    }
+
+    #[test]
+    fn metadata_nested_deeper_than_max_depth_fails() {
+        let nested = |depth: u32| {
+            let depth = depth as usize;
+            format!(
+                r#"{{"url":"https://a","x":{}1{}}}"#,
+                "[".repeat(depth),
+                "]".repeat(depth)
+            )
+        };
+        assert_eq!(check(&nested(MAX_DEPTH)), Ok(()));
+        assert_eq!(check(&nested(MAX_DEPTH + 1)), Err(MetadataNotJson));
+    }
+
+    #[test]
+    fn metadata_numbers_follow_the_json_grammar() {
+        for number in ["0", "-0", "12", "1.5", "-1.5e10", "2E-3", "1e+2"] {
+            assert_eq!(
+                check(&format!(r#"{{"url":"https://a","n":{number}}}"#)),
+                Ok(()),
+                "{number}"
+            );
+        }
+        for number in ["01", "1.", ".5", "+1", "1e", "-", "0x10", "NaN", "Infinity"] {
+            assert_eq!(
+                check(&format!(r#"{{"url":"https://a","n":{number}}}"#)),
+                Err(MetadataNotJson),
+                "{number}"
+            );
+        }
+    }
+
+    #[test]
+    fn metadata_with_invalid_escapes_fails() {
+        for text in [
+            r#""\x""#,
+            r#""\ud800""#,
+            r#""\udc00""#,
+            r#""\u12""#,
+            "\"a\u{1}\"",
+        ] {
+            assert_eq!(
+                check(&format!(r#"{{"url":"https://a","n":{text}}}"#)),
+                Err(MetadataNotJson),
+                "{text}"
+            );
         }
     }
 
