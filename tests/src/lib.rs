@@ -308,7 +308,10 @@ pub async fn assert_rejected<Args, T, Err>(
         .dry_run()
         .await
         .unwrap_or_else(|error| panic!("dry-run failed: {error:?}"));
-    assert!(dry_run.is_err(), "the dry-run should revert");
+    assert!(
+        dry_run.exec_return_value().did_revert(),
+        "the dry-run should revert"
+    );
     assert_eq!(dry_run.return_value().err(), Some(expected));
     let submitted = client.call(caller, message).submit().await;
     assert!(
