@@ -26,13 +26,7 @@ fn privileged_messages_refuse_every_wrong_caller() {
         // epoch_controller: owner only.
         let mut epoch = suite.epoch();
         let owner_only = EpochError::Access(NOT_OWNER);
-        assert_rejected(
-            client,
-            &stranger,
-            &epoch.set_epoch_length(10),
-            owner_only,
-        )
-        .await;
+        assert_rejected(client, &stranger, &epoch.set_epoch_length(10), owner_only).await;
         assert_rejected(
             client,
             &stranger,
@@ -47,13 +41,7 @@ fn privileged_messages_refuse_every_wrong_caller() {
             owner_only,
         )
         .await;
-        assert_rejected(
-            client,
-            &stranger,
-            &epoch.transfer_ownership(me),
-            owner_only,
-        )
-        .await;
+        assert_rejected(client, &stranger, &epoch.transfer_ownership(me), owner_only).await;
         assert_rejected(client, &stranger, &epoch.set_code(code), owner_only).await;
         assert_rejected(
             client,
