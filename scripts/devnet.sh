@@ -16,7 +16,8 @@
 #   --no-setup   skip scripts/setup.sh (everything already installed)
 #   --no-build   reuse the bundles already built
 #   --no-demo    deploy only
-# Environment: CARGO_TARGET_DIR (bundles in $CARGO_TARGET_DIR/ink), CONTRACTS_NODE (node binary).
+# Environment: CARGO_TARGET_DIR (bundles in $CARGO_TARGET_DIR/ink), CONTRACTS_NODE (node binary),
+#   FUNC_ARTIFACTS (with --no-build: where the .contract bundles are).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -50,7 +51,11 @@ done
 CONTRACTS=(func_token epoch_controller model_router provider_registry provider_staking)
 TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 case "$TARGET_DIR" in /*) ;; *) TARGET_DIR="$ROOT/$TARGET_DIR" ;; esac
-export FUNC_ARTIFACTS="$TARGET_DIR/ink"
+# bundles: what this script builds, or (with --no-build) $FUNC_ARTIFACTS when set
+if [ "$BUILD" = 1 ] || [ -z "${FUNC_ARTIFACTS:-}" ]; then
+  FUNC_ARTIFACTS="$TARGET_DIR/ink"
+fi
+export FUNC_ARTIFACTS
 DEVNET_DIR="$ROOT/.devnet"
 URL="ws://127.0.0.1:$PORT"
 NETWORK=devnet
@@ -71,7 +76,7 @@ cleanup() {
   rm -f "$DEVNET_DIR/node.pid"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT TERM HUP
 
 # func <args…>: the client CLI against this devnet
 func() { node "$ROOT/client/bin/func.js" "$@" --url "$URL" --deployment "$DEPLOYMENT"; }
@@ -184,13 +189,16 @@ if [ "$DEMO" = 1 ]; then
   bold "• a gateway lists the active providers of model $MODEL"
   func providers --model "$MODEL" --quiet
 
-  bold "• the admin funds the pool's rewards; epochs pass"
+  bold "• the admin funds the pool's rewards"
   func fund-rewards --model "$MODEL" --amount 1000
   E=$(func epoch --json --quiet | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).current_epoch))')
-  func advance --to-epoch $((E + 2))
 
-  bold "• the scheduler //Dave reports epochs $E and $((E + 1)): Bob 6 shards, Charlie 4 of 10; 100 FUNC each"
+  bold "• the scheduler //Dave reports epochs $E and $((E + 1)), each once it has ended: Bob 6 shards, Charlie 4 of 10; 100 FUNC each"
+  say "(an epoch can be reported, and corrected, from its end until it becomes claimable: reward delay 2 epochs)"
+  expect_refusal "epoch $E has not ended" set-epoch-rewards --model "$MODEL" --epoch "$E" --total 100 --total-shards 10 \
+    --shards bob-node=6,charlie-node=4 --suri //Dave
   for epoch in "$E" "$((E + 1))"; do
+    func advance --to-epoch $((epoch + 1)) --quiet
     func set-epoch-rewards --model "$MODEL" --epoch "$epoch" --total 100 --total-shards 10 \
       --shards bob-node=6,charlie-node=4 --suri //Dave
   done
@@ -241,4 +249,5 @@ if [ "$EXIT" = 1 ]; then
 fi
 echo
 echo "devnet: the node keeps running; press Ctrl-C to stop it"
-wait "$NODE_PID"
+wait "$NODE_PID" || true
+echo "devnet: the node stopped"

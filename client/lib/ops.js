@@ -1,0 +1,385 @@
+// What a provider, a scheduler and an admin do, as functions over a connected Suite.
+// The CLI (bin/func.js), scripts/devnet.sh (through bin/demo.js) and the tests use these.
+import { formatFunc, providerIdBytes, showBytes, UserError } from './codec.js';
+import { advanceBlocks, bestBlock } from './chain.js';
+import { parseRole } from './suite.js';
+
+const idOf = (id, opts) => providerIdBytes(id, opts);
+
+/** Builds provider metadata JSON from a URL and an optional name (or passes raw JSON through). */
+export function buildMetadata({ url, name, metadata } = {}) {
+  if (metadata !== undefined && metadata !== null) return String(metadata);
+  if (!url) throw new UserError("give the provider node's URL with --provider-url <http(s)://…> (or the whole JSON with --metadata)");
+  const m = { url };
+  if (name) m.name = name;
+  return JSON.stringify(m);
+}
+
+// --- reads --------------------------------------------------------------------------------
+
+/** Current epoch, next epoch block, last claimable epoch and the parameters. */
+export async function epochStatus(suite) {
+  const [current, next, lastClaimable, block] = await Promise.all([
+    suite.epoch.query('current_epoch'),
+    suite.epoch.query('next_epoch_block'),
+    suite.epoch.query('last_claimable_epoch'),
+    bestBlock(suite.api),
+  ]);
+  let info = null;
+  const r = await suite.epoch.tryQuery('epoch_info');
+  if (r.ok && r.value) info = Object.fromEntries(Object.entries(r.value).map(([k, v]) => [k, Number(v)]));
+  return { block, current_epoch: Number(current), next_epoch_block: Number(next), last_claimable_epoch: Number(lastClaimable), info };
+}
+
+export async function modelStakeAmount(suite, modelId) {
+  return BigInt(await suite.router.query('model_stake_amount', [Number(modelId)]));
+}
+
+/** `get_provider(id)` → ProviderInfo (throws "no provider is registered with this id" in words). */
+export async function getProvider(suite, id, opts = {}) {
+  const info = await suite.registry.query('get_provider', [idOf(id, opts)]);
+  if (info === null) throw new UserError(`no provider is registered with id "${id}"`);
+  return info;
+}
+
+/** Everything about one provider: record, flags, stake, rewards, lock. */
+export async function providerStatus(suite, id, opts = {}) {
+  const bytes = idOf(id, opts);
+  const info = await getProvider(suite, id, opts);
+  const modelId = Number(info.model_id);
+  const pool = await suite.pool(modelId);
+  const [registered, active, stake, required, epoch] = await Promise.all([
+    suite.registry.query('registered', [bytes]),
+    suite.registry.query('active', [bytes]),
+    pool.query('get_provider_staked_amount', [bytes]),
+    modelStakeAmount(suite, modelId),
+    epochStatus(suite),
+  ]);
+  const pending = await pool.tryQuery('pending_rewards', [bytes]);
+  const extra = {};
+  const stakeInfo = await pool.tryQuery('get_stake', [bytes]);
+  if (stakeInfo.ok && stakeInfo.value) {
+    extra.last_stake_epoch = Number(stakeInfo.value.last_stake_epoch);
+    const locked = Number(epoch.info?.min_epochs_locked ?? 0);
+    extra.unlock_epoch = extra.last_stake_epoch + locked;
+  }
+  const claimed = await pool.tryQuery('claimed_through', [bytes]);
+  if (claimed.ok) extra.claimed_through = Number(claimed.value);
+  return {
+    id: showBytes(bytes),
+    info,
+    registered,
+    active,
+    staked: BigInt(stake ?? 0),
+    required,
+    pending_rewards: pending.ok ? pending.value : null,
+    pool: pool.address,
+    epoch,
+    ...extra,
+  };
+}
+
+/**
+ * Every active provider of `modelId` with its URL, paging through
+ * `get_active_providers(model_id, start, limit)`.
+ */
+export async function activeProviders(suite, modelId, { pageSize = 100, onProgress } = {}) {
+  const out = [];
+  let start = 0;
+  for (let pages = 0; pages < 100_000; pages += 1) {
+    const page = await suite.registry.query('get_active_providers', [Number(modelId), start, pageSize]);
+    // ActiveProvidersPage { providers, next_start } (or a bare Vec in older builds)
+    const items = Array.isArray(page) ? page : page?.providers ?? [];
+    for (const p of items) {
+      const id = p.id ?? p[0];
+      const metadata = p.metadata ?? p[1] ?? '';
+      let url = null;
+      let name = null;
+      try {
+        const m = JSON.parse(metadata);
+        url = m.url ?? null;
+        name = m.name ?? null;
+      } catch {
+        // metadata is validated on-chain; keep the raw text when it is not JSON
+      }
+      out.push({ id: showBytes(id), url, name, metadata });
+    }
+    onProgress?.(`  … page ${pages + 1}: ${items.length} active provider(s)`);
+    if (Array.isArray(page)) {
+      if (items.length < pageSize) break;
+      start += pageSize;
+    } else {
+      if (page?.next_start === null || page?.next_start === undefined) break;
+      start = Number(page.next_start);
+    }
+  }
+  return out;
+}
+
+// --- provider actions ---------------------------------------------------------------------
+
+/** PSP22 approve of `spender` for `amount` by the signer. */
+export async function approve(suite, spender, amount, { onProgress } = {}) {
+  return suite.token.tx('approve', [spender, BigInt(amount)], { onProgress });
+}
+
+/** Approves `modelId`'s pool for `amount` (default: the model's stake amount). */
+export async function approvePool(suite, modelId, amount, { onProgress } = {}) {
+  const pool = await suite.pool(modelId);
+  const value = amount === undefined || amount === null ? await modelStakeAmount(suite, modelId) : BigInt(amount);
+  onProgress?.(`▸ approve the model ${modelId} pool ${pool.address} for ${formatFunc(value)}`);
+  const r = await approve(suite, pool.address, value, { onProgress });
+  return { ...r, pool: pool.address, amount: value };
+}
+
+/** True when a (nested) contract error is the token's InsufficientAllowance. */
+function isAllowanceError(error) {
+  if (!error || typeof error !== 'object') return false;
+  if (error.variant === 'InsufficientAllowance') return true;
+  return isAllowanceError(error.value);
+}
+
+/**
+ * "Always approve FUNC transfers before staking": dry-runs `handle.name(args)`; a refusal for
+ * any other reason than the allowance is reported before anything is sent. Then approves the
+ * model's pool for `amount` (default: the model's stake amount) unless the allowance already
+ * covers it, and sends the call.
+ */
+async function withApproval(suite, modelId, handle, name, args, { approve: doApprove = true, amount, ...opts } = {}) {
+  const events = [];
+  if (doApprove) {
+    const pre = await handle.tryQuery(name, args);
+    if (!pre.ok && !isAllowanceError(pre.error)) {
+      // the same refusal, in words, before any approval is spent
+      await handle.query(name, args);
+    }
+    const pool = await suite.pool(modelId);
+    const need = amount === undefined || amount === null ? await modelStakeAmount(suite, modelId) : BigInt(amount);
+    const has = BigInt(await suite.token.query('allowance', [suite.signer.address, pool.address]));
+    if (has >= need) {
+      opts.onProgress?.(`  = the pool's allowance (${formatFunc(has)}) already covers ${formatFunc(need)}`);
+    } else {
+      const a = await approvePool(suite, modelId, need, opts);
+      events.push(...a.events);
+    }
+  }
+  opts.onProgress?.(`▸ ${handle.name}.${name}`);
+  const r = await handle.tx(name, args, opts);
+  return { ...r, events: [...events, ...r.events] };
+}
+
+/** Seed step 1A.1: `register(id, model_id, metadata)`. */
+export async function register(suite, id, modelId, metadata, opts = {}) {
+  opts.onProgress?.(`▸ register provider "${id}" for model ${modelId}`);
+  return suite.registry.tx('register', [idOf(id, opts), Number(modelId), metadata], opts);
+}
+
+/**
+ * Seed step 1B: approve the model's pool for the stake amount, then
+ * `register_and_stake(id, model_id, metadata)`.
+ */
+export async function registerAndStake(suite, id, modelId, metadata, opts = {}) {
+  opts.onProgress?.(`▸ register_and_stake provider "${id}" for model ${modelId} (approving the pool first)`);
+  return withApproval(suite, Number(modelId), suite.registry, 'register_and_stake', [idOf(id, opts), Number(modelId), metadata], opts);
+}
+
+/**
+ * Seed step 1A.3: approve the provider's pool (router `provider_staking(model_id)`) for the
+ * model's stake amount, then `stake_for_provider(id)`.
+ */
+export async function stake(suite, id, opts = {}) {
+  const info = await getProvider(suite, id, opts);
+  const modelId = Number(info.model_id);
+  const pool = await suite.pool(modelId);
+  opts.onProgress?.(`▸ stake_for_provider("${id}") on the model ${modelId} pool (approving it first)`);
+  return withApproval(suite, modelId, pool, 'stake_for_provider', [idOf(id, opts)], opts);
+}
+
+export async function unstake(suite, id, opts = {}) {
+  const info = await getProvider(suite, id, opts);
+  const pool = await suite.pool(Number(info.model_id));
+  opts.onProgress?.(`▸ unstake_provider("${id}")`);
+  return pool.tx('unstake_provider', [idOf(id, opts)], opts);
+}
+
+/** `claim_rewards(id, from, to)`; `to` defaults to the last claimable epoch, `from` to 1. */
+export async function claim(suite, id, { from, to, ...opts } = {}) {
+  const info = await getProvider(suite, id, opts);
+  const pool = await suite.pool(Number(info.model_id));
+  const toEpoch = to ?? Number(await suite.epoch.query('last_claimable_epoch'));
+  const fromEpoch = from ?? 1;
+  opts.onProgress?.(`▸ claim_rewards("${id}", ${fromEpoch}, ${toEpoch})`);
+  return pool.tx('claim_rewards', [idOf(id, opts), fromEpoch, toEpoch], opts);
+}
+
+export async function claimCluster(suite, { from, to, ...opts } = {}) {
+  const toEpoch = to ?? Number(await suite.epoch.query('last_claimable_epoch'));
+  const fromEpoch = from ?? 1;
+  opts.onProgress?.(`▸ claim_rewards_cluster(${fromEpoch}, ${toEpoch})`);
+  return suite.registry.tx('claim_rewards_cluster', [fromEpoch, toEpoch], opts);
+}
+
+export async function unstakeCluster(suite, opts = {}) {
+  opts.onProgress?.('▸ unstake_cluster()');
+  return suite.registry.tx('unstake_cluster', [], opts);
+}
+
+export async function updateMetadata(suite, id, metadata, opts = {}) {
+  return suite.registry.tx('update_metadata', [idOf(id, opts), metadata], opts);
+}
+
+export async function deactivate(suite, id, opts = {}) {
+  return suite.registry.tx('deactivate', [idOf(id, opts)], opts);
+}
+
+export async function reactivate(suite, id, opts = {}) {
+  return suite.registry.tx('reactivate', [idOf(id, opts)], opts);
+}
+
+// --- admin actions ------------------------------------------------------------------------
+
+/** `create_model(model_id, name, shards, compute_units, stake_amount)`; grants the deployment's schedulers on the new pool. */
+export async function createModel(suite, { modelId, name, shards, computeUnits, stakeAmount }, opts = {}) {
+  opts.onProgress?.(`▸ create_model(${modelId}, "${name}", shards ${shards}, compute units ${computeUnits}, stake ${formatFunc(stakeAmount)})`);
+  const r = await suite.router.tx('create_model', [Number(modelId), name, Number(shards), BigInt(computeUnits), BigInt(stakeAmount)], opts);
+  const pool = await suite.pool(modelId);
+  const events = [...r.events];
+  for (const { role, account } of suite.deployment?.roles ?? []) {
+    if (role !== 'Scheduler' && role !== 'Pauser') continue;
+    opts.onProgress?.(`▸ grant ${role} to ${account} on the model ${modelId} pool`);
+    const g = await pool.tx('grant_role', [role, account], opts);
+    events.push(...g.events);
+  }
+  if (suite.deployment) {
+    suite.deployment.models = suite.deployment.models ?? {};
+    suite.deployment.models[modelId] = { pool: pool.address, name, stake_amount: BigInt(stakeAmount).toString(), block: r.blockNumber };
+  }
+  return { ...r, events, pool: pool.address };
+}
+
+/** Resolves a contract by name: token, epoch, router, registry or `pool:<model>`. */
+export async function contractByName(suite, name) {
+  const n = String(name).toLowerCase();
+  if (['token', 'func_token', 'func'].includes(n)) return suite.token;
+  if (['epoch', 'epoch_controller'].includes(n)) return suite.epoch;
+  if (['router', 'model_router'].includes(n)) return suite.router;
+  if (['registry', 'provider_registry'].includes(n)) return suite.registry;
+  const m = /^pool:(\d+)$/.exec(n);
+  if (m) return suite.pool(Number(m[1]));
+  throw new UserError(`unknown contract "${name}": token, epoch, router, registry or pool:<model id>`);
+}
+
+export async function grantRole(suite, contractName, role, account, opts = {}) {
+  const c = await contractByName(suite, contractName);
+  const r = parseRole(role);
+  opts.onProgress?.(`▸ grant ${r} to ${account} on ${c.name}`);
+  return c.tx('grant_role', [r, account], opts);
+}
+
+/** Whitelists ids (or removes them with `remove`), in batches of at most 100. */
+export async function whitelist(suite, ids, { remove = false, ...opts } = {}) {
+  const bytes = ids.map((i) => idOf(i, opts));
+  const batches = [];
+  for (let i = 0; i < bytes.length; i += 100) batches.push(bytes.slice(i, i + 100));
+  if (batches.length === 0) batches.push([]); // the contract answers an empty batch with its own error
+  const results = [];
+  for (const batch of batches) {
+    opts.onProgress?.(`▸ ${remove ? 'remove_from_whitelist' : 'whitelist'} ${batch.length} provider(s)`);
+    results.push(await suite.registry.tx(remove ? 'remove_from_whitelist' : 'whitelist', [batch], opts));
+  }
+  return { events: results.flatMap((r) => r.events), blockNumber: results.at(-1)?.blockNumber };
+}
+
+export async function jail(suite, id, epochs, opts = {}) {
+  opts.onProgress?.(`▸ jail_for_epochs("${id}", ${epochs})`);
+  return suite.registry.tx('jail_for_epochs', [idOf(id, opts), Number(epochs)], opts);
+}
+
+export async function unjail(suite, id, opts = {}) {
+  opts.onProgress?.(`▸ unjail("${id}")`);
+  return suite.registry.tx('unjail', [idOf(id, opts)], opts);
+}
+
+export async function toggleAutoWhitelist(suite, opts = {}) {
+  return suite.registry.tx('toggle_automatic_whitelist', [], opts);
+}
+
+/**
+ * Scheduler report of an ended epoch: `set_epoch_reward(epoch, total, total_shards)`, then
+ * `record_provider_shards(epoch, [(id, shards)])` in batches of 100.
+ * @param {Array<[string, number|bigint]>} shards provider id → shards
+ */
+export async function setEpochRewards(suite, modelId, epoch, total, totalShards, shards, opts = {}) {
+  const pool = await suite.pool(modelId);
+  opts.onProgress?.(`▸ set_epoch_reward(epoch ${epoch}, total ${formatFunc(total)}, total shards ${totalShards}) on the model ${modelId} pool`);
+  const r = await pool.tx('set_epoch_reward', [Number(epoch), BigInt(total), BigInt(totalShards)], opts);
+  const events = [...r.events];
+  const entries = shards.map(([id, n]) => [idOf(id, opts), BigInt(n)]);
+  for (let i = 0; i < entries.length; i += 100) {
+    const batch = entries.slice(i, i + 100);
+    opts.onProgress?.(`▸ record_provider_shards(epoch ${epoch}, ${batch.length} provider(s))`);
+    const s = await pool.tx('record_provider_shards', [Number(epoch), batch], opts);
+    events.push(...s.events);
+  }
+  return { events, blockNumber: r.blockNumber };
+}
+
+/** Approves the pool and moves `amount` FUNC into its reward funding (`fund_rewards`). */
+export async function fundRewards(suite, modelId, amount, opts = {}) {
+  const pool = await suite.pool(modelId);
+  opts.onProgress?.(`▸ fund_rewards(${formatFunc(amount)}) on the model ${modelId} pool (approving it first)`);
+  return withApproval(suite, Number(modelId), pool, 'fund_rewards', [BigInt(amount)], { ...opts, amount: BigInt(amount) });
+}
+
+/** Pauses (or unpauses) the named contracts: registry, router, epoch, pool:<model>, or `all`. */
+export async function pause(suite, names = ['all'], { unpause = false, ...opts } = {}) {
+  let targets = [];
+  if (names.includes('all')) {
+    targets = [suite.registry, suite.router, suite.epoch];
+    for (const m of Object.keys(suite.deployment?.models ?? {})) targets.push(await suite.pool(Number(m)));
+    targets = targets.filter((c) => {
+      try {
+        c.message('pause');
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  } else {
+    for (const n of names) targets.push(await contractByName(suite, n));
+  }
+  const events = [];
+  for (const c of targets) {
+    opts.onProgress?.(`▸ ${unpause ? 'unpause' : 'pause'} ${c.name} ${c.address}`);
+    const r = await c.tx(unpause ? 'unpause' : 'pause', [], opts);
+    events.push(...r.events);
+  }
+  return { events, contracts: targets.map((c) => c.name) };
+}
+
+/** PSP22 transfer of FUNC from the signer to `to`. */
+export async function transfer(suite, to, amount, opts = {}) {
+  return suite.token.tx('transfer', [to, BigInt(amount), new Uint8Array()], opts);
+}
+
+export async function balanceOf(suite, who) {
+  return BigInt(await suite.token.query('balance_of', [who]));
+}
+
+/**
+ * Produces blocks until `current_epoch >= target` (dev chains only), using
+ * `engine_createBlock` or cheap remarks from the signer.
+ */
+export async function advanceToEpoch(suite, target, { signer, onProgress } = {}) {
+  for (let guard = 0; guard < 10_000; guard += 1) {
+    const current = Number(await suite.epoch.query('current_epoch'));
+    if (current >= target) return current;
+    const next = Number(await suite.epoch.query('next_epoch_block'));
+    const block = await bestBlock(suite.api);
+    // a message at block b runs in block b+1 on instant seal, but views read the best block
+    const need = Math.max(1, next - block);
+    onProgress?.(`  … epoch ${current} → ${target}: producing ${need} block(s) (block ${block}, next epoch at ${next})`);
+    await advanceBlocks(suite.api, need, signer ?? suite.signer, { onProgress });
+  }
+  throw new UserError(`could not reach epoch ${target}`);
+}
