@@ -1,0 +1,1328 @@
+//! Benchmarks of the FUNC contracts on a real `substrate-contracts-node` (run by
+//! `scripts/bench.sh`, which first builds the release artifacts and the reference PSP22):
+//!
+//! ```text
+//! cargo run -p func_e2e --example bench --features e2e-tests
+//! ```
+//!
+//! One fresh dev node; the suite is deployed from the release artifacts in
+//! `$CARGO_TARGET_DIR/ink/<name>/<name>.wasm` and the reference PSP22 (crate `psp22` 2.0.0) from
+//! `$CARGO_TARGET_DIR/ink/psp22/psp22.wasm`. Every figure is a dry-run of the message in the
+//! state the benchmark builds: `ref_time` and `proof_size` (`gas_consumed`) and the storage
+//! deposit (charge positive, refund negative). The program prints a table (each figure also as
+//! a share of the node's block `ref_time`), writes `$CARGO_TARGET_DIR/bench/results.json`, and
+//! checks the targets, printing PASS or MISS without failing the run.
+//!
+//! The claim ledger is benchmarked over 1, 10, 100 and 1,000 rewarded epochs: epochs last the
+//! minimum 2 blocks, the scheduler reports one provider in every epoch (2 transactions, i.e. 2
+//! blocks on the instant-seal chain), and each claim is dry-run when its k-th rewarded epoch
+//! has just become claimable, so every claim sees the same steady state. Each claim is
+//! measured from epoch 1 (the first unclaimed epoch: the usual claim) and from the provider's
+//! first rewarded epoch, which adds the gap check (a binary search of the ledger).
+//! `provider_staking.reward_report[<n> providers]` is the sum of the scheduler's two
+//! transactions, `set_epoch_reward` and `record_provider_shards`.
+
+use std::{
+    fmt::Debug,
+    path::{Path, PathBuf},
+    time::Instant,
+};
+
+use func_e2e::*;
+use func_interfaces::limits::{MAX_BATCH_SIZE, MAX_PROVIDERS_PER_OWNER, MIN_EPOCH_LENGTH};
+use func_token::func_token::{FuncToken, FuncTokenRef};
+use ink::{
+    env::{
+        call::{build_create, ExecutionInput, Selector},
+        DefaultEnvironment,
+    },
+    primitives::AccountId,
+    scale::{Decode, Encode},
+};
+use ink_e2e::{
+    subxt::{
+        backend::rpc::RpcParams,
+        dynamic::{At, Value},
+    },
+    CallBuilderFinal, CallDryRunResult, CallResult, ChainBackend, ContractsBackend, Keypair,
+    PolkadotConfig, TestNodeProcess,
+};
+use provider_registry::ClusterOutcome;
+use psp22::PSP22;
+use serde_json::{json, Map};
+
+/// Artifact name (file stem) of the reference PSP22 that `scripts/bench.sh` builds.
+const REFERENCE: &str = "psp22";
+/// Name of the reference PSP22 in the results.
+const REFERENCE_LABEL: &str = "psp22_reference";
+/// Epochs before an epoch's rewards are claimable. Above the minimum (2) so that a report
+/// may land in either of the two epochs after the reported one: the two transactions of a
+/// report then never miss their window, whichever block they land in.
+const REWARD_DELAY: u32 = 3;
+/// Claims are measured over this many rewarded epochs.
+const CLAIM_CHECKPOINTS: [usize; 4] = [1, 10, 100, 1_000];
+/// The single-provider report is measured from this report of the claim loop on (steady
+/// state), at the first report whose transactions ran in the epoch of their dry-run.
+const MEASURED_REPORT: usize = 10;
+/// Native balance given to each benchmark account (12 decimals: 1,000 units).
+const NATIVE_FUNDING: u128 = 1_000_000_000_000_000;
+/// Extra gas given to the scheduler's transactions over their dry-run. A dry-run executes on
+/// the best block while the transaction executes in the next one; when that block starts an
+/// epoch, `record_provider_shards` also folds the epoch that just became final into the
+/// provider's ledger, which the dry-run did not see. Without a margin half of the claim loop's
+/// reports failed with `Contracts::OutOfGas`.
+const GAS_MARGIN_PERCENT: u64 = 100;
+/// Largest optimized Wasm a contract may have.
+const MAX_CODE_SIZE: u64 = 64 * 1024;
+
+// ---------------------------------------------------------------------------------------------
+// Figures
+
+/// What a dry-run consumed.
+#[derive(Debug, Clone, Copy)]
+struct Figure {
+    ref_time: u64,
+    proof_size: u64,
+    /// Charge positive, refund negative (native token, smallest unit).
+    storage_deposit: i128,
+}
+
+impl Figure {
+    fn plus(self, other: Figure) -> Figure {
+        Figure {
+            ref_time: self.ref_time + other.ref_time,
+            proof_size: self.proof_size + other.proof_size,
+            storage_deposit: self.storage_deposit + other.storage_deposit,
+        }
+    }
+}
+
+/// The node's limits and identity.
+#[derive(Debug, Default)]
+struct NodeInfo {
+    name: String,
+    version: String,
+    chain: String,
+    spec_name: String,
+    spec_version: u32,
+    max_block_ref_time: u64,
+    max_block_proof_size: u64,
+    normal_max_extrinsic_ref_time: Option<u64>,
+    normal_max_total_ref_time: Option<u64>,
+    deposit_per_item: Option<u128>,
+    deposit_per_byte: Option<u128>,
+    token_decimals: Option<u32>,
+    token_symbol: Option<String>,
+}
+
+/// Collects figures in measuring order, and whatever went wrong.
+#[derive(Default)]
+struct Recorder {
+    figures: Vec<(String, Figure)>,
+    issues: Vec<String>,
+}
+
+impl Recorder {
+    fn issue(&mut self, issue: String) {
+        eprintln!("    ISSUE: {issue}");
+        self.issues.push(issue);
+    }
+
+    fn get(&self, key: &str) -> Option<Figure> {
+        self.figures
+            .iter()
+            .find(|(name, _)| name == key)
+            .map(|(_, figure)| *figure)
+    }
+
+    fn push(&mut self, key: &str, figure: Figure) {
+        eprintln!(
+            "    {key}: {} ref_time, {} proof, deposit {}",
+            giga(figure.ref_time),
+            kilo(figure.proof_size),
+            figure.storage_deposit
+        );
+        self.figures.push((key.to_owned(), figure));
+    }
+
+    /// Records under `key` the sum of the figures of `a` and `b` (both measured).
+    fn sum(&mut self, key: &str, a: &str, b: &str) {
+        if let (Some(a), Some(b)) = (self.get(a), self.get(b)) {
+            self.push(key, a.plus(b));
+        }
+    }
+
+    /// Records the figures of a dry-run that did not revert; returns the message's result.
+    fn record<R: Decode + Debug>(
+        &mut self,
+        key: &str,
+        dry_run: &CallDryRunResult<DefaultEnvironment, R>,
+    ) -> Option<R> {
+        if dry_run.exec_return_value().did_revert() {
+            self.issue(format!(
+                "{key}: the dry-run reverted: {:?}",
+                dry_run.message_result()
+            ));
+            return None;
+        }
+        let result = &dry_run.exec_result;
+        self.push(
+            key,
+            Figure {
+                ref_time: result.gas_consumed.ref_time(),
+                proof_size: result.gas_consumed.proof_size(),
+                storage_deposit: storage_deposit(&result.storage_deposit.encode()),
+            },
+        );
+        match dry_run.message_result() {
+            Ok(value) => Some(value),
+            Err(error) => {
+                self.issue(format!("{key}: the dry-run returned {error:?}"));
+                None
+            }
+        }
+    }
+}
+
+/// Decodes a SCALE-encoded `pallet_contracts::StorageDeposit<u128>`: `Refund(b)` (variant 0)
+/// as `-b`, `Charge(b)` (variant 1) as `b`.
+fn storage_deposit(encoded: &[u8]) -> i128 {
+    let amount = encoded
+        .get(1..)
+        .and_then(|mut rest| u128::decode(&mut rest).ok())
+        .unwrap_or(0);
+    let amount = i128::try_from(amount).unwrap_or(i128::MAX);
+    match encoded.first() {
+        Some(0) => -amount,
+        _ => amount,
+    }
+}
+
+fn giga(ref_time: u64) -> String {
+    format!("{:.3} G", ref_time as f64 / 1e9)
+}
+
+fn kilo(bytes: u64) -> String {
+    format!("{:.1} KB", bytes as f64 / 1e3)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calls
+
+/// Dry-runs `message` from `caller` and records its figures under `key`; returns the message's
+/// result unless it reverted.
+async fn measure<Args, R>(
+    client: &mut E2EClient,
+    recorder: &mut Recorder,
+    key: &str,
+    caller: &Keypair,
+    message: &CallBuilderFinal<DefaultEnvironment, Args, R>,
+) -> Option<R>
+where
+    Args: Encode + Clone + Sync + Send,
+    R: Decode + Send + Debug,
+{
+    match client.call(caller, message).dry_run().await {
+        Ok(dry_run) => recorder.record(key, &dry_run),
+        Err(error) => {
+            recorder.issue(format!("{key}: the dry-run failed: {error:?}"));
+            None
+        }
+    }
+}
+
+/// Submits `message` with [`GAS_MARGIN_PERCENT`] more gas than its dry-run used; on failure
+/// returns why (the contract's error when it reverted).
+async fn try_send<Args, R>(
+    client: &mut E2EClient,
+    caller: &Keypair,
+    message: &CallBuilderFinal<DefaultEnvironment, Args, R>,
+) -> Result<CallResult<DefaultEnvironment, R, Events>, String>
+where
+    Args: Encode + Clone + Sync + Send,
+    R: Decode + Send + Debug,
+{
+    match client
+        .call(caller, message)
+        .extra_gas_portion(GAS_MARGIN_PERCENT)
+        .submit()
+        .await
+    {
+        Ok(result) => Ok(result),
+        Err(error) => Err(match client.call(caller, message).dry_run().await {
+            Ok(dry_run) if dry_run.exec_return_value().did_revert() => {
+                format!("reverted: {:?}", dry_run.message_result())
+            }
+            _ => format!("{error:?}"),
+        }),
+    }
+}
+
+/// A new account with native funds.
+async fn new_account(client: &mut E2EClient) -> Keypair {
+    client
+        .create_and_fund_account(&who::admin(), NATIVE_FUNDING)
+        .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Node
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"))
+}
+
+fn wasm_path(name: &str) -> PathBuf {
+    target_dir()
+        .join("ink")
+        .join(name)
+        .join(format!("{name}.wasm"))
+}
+
+fn as_u64(value: Option<&Value<u32>>) -> Option<u64> {
+    value
+        .and_then(|value| value.as_u128())
+        .and_then(|value| u64::try_from(value).ok())
+}
+
+/// Reads a constant as a number.
+fn constant_u128(
+    api: &ink_e2e::subxt::OnlineClient<PolkadotConfig>,
+    pallet: &str,
+    name: &str,
+) -> Option<u128> {
+    api.constants()
+        .at(&ink_e2e::subxt::dynamic::constant(pallet, name))
+        .ok()?
+        .to_value()
+        .ok()?
+        .as_u128()
+}
+
+async fn rpc_string(node: &TestNodeProcess<PolkadotConfig>, method: &str) -> String {
+    node.rpc()
+        .request::<String>(method, RpcParams::new())
+        .await
+        .unwrap_or_default()
+}
+
+/// The block weights (`System.BlockWeights`), deposits and identity of the node.
+async fn node_info(node: &TestNodeProcess<PolkadotConfig>) -> E2EResult<NodeInfo> {
+    let api = node.client();
+    let weights = api
+        .constants()
+        .at(&ink_e2e::subxt::dynamic::constant("System", "BlockWeights"))?
+        .to_value()?;
+    let max_block = weights.at("max_block");
+    let per_class = weights.at("per_class");
+    let normal = per_class.at("normal");
+    // `max_extrinsic` and `max_total` are `Option<Weight>`: `Some` is a variant whose first
+    // value is the weight.
+    let properties: serde_json::Value = node
+        .rpc()
+        .request("system_properties", RpcParams::new())
+        .await
+        .unwrap_or_default();
+    let first = |value: &serde_json::Value| match value {
+        serde_json::Value::Array(values) => values.first().cloned(),
+        other => Some(other.clone()),
+    };
+    let runtime = api.runtime_version();
+    Ok(NodeInfo {
+        name: rpc_string(node, "system_name").await,
+        version: rpc_string(node, "system_version").await,
+        chain: rpc_string(node, "system_chain").await,
+        spec_name: node
+            .rpc()
+            .request::<serde_json::Value>("state_getRuntimeVersion", RpcParams::new())
+            .await
+            .ok()
+            .and_then(|version| version["specName"].as_str().map(str::to_owned))
+            .unwrap_or_default(),
+        spec_version: runtime.spec_version,
+        max_block_ref_time: as_u64(max_block.at("ref_time"))
+            .ok_or("System.BlockWeights has no max_block.ref_time")?,
+        max_block_proof_size: as_u64(max_block.at("proof_size")).unwrap_or(0),
+        normal_max_extrinsic_ref_time: as_u64(normal.at("max_extrinsic").at(0).at("ref_time")),
+        normal_max_total_ref_time: as_u64(normal.at("max_total").at(0).at("ref_time")),
+        deposit_per_item: constant_u128(&api, "Contracts", "DepositPerItem"),
+        deposit_per_byte: constant_u128(&api, "Contracts", "DepositPerByte"),
+        token_decimals: properties
+            .get("tokenDecimals")
+            .and_then(first)
+            .and_then(|value| value.as_u64())
+            .and_then(|value| u32::try_from(value).ok()),
+        token_symbol: properties
+            .get("tokenSymbol")
+            .and_then(first)
+            .and_then(|value| value.as_str().map(str::to_owned)),
+    })
+}
+
+/// The selector of the reference PSP22's constructor `new`: from its metadata when present,
+/// else `blake2b_256("new")[..4]` (ink!'s rule for a constructor without an explicit selector).
+fn reference_constructor_selector() -> [u8; 4] {
+    let computed = ink::selector_bytes!("new");
+    let metadata = target_dir()
+        .join("ink")
+        .join(REFERENCE)
+        .join(format!("{REFERENCE}.json"));
+    let from_metadata = std::fs::read_to_string(&metadata)
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .and_then(|json| {
+            json["spec"]["constructors"]
+                .as_array()?
+                .iter()
+                .find(|constructor| constructor["label"] == "new")?["selector"]
+                .as_str()
+                .map(str::to_owned)
+        })
+        .and_then(|hex| {
+            let hex = hex.trim_start_matches("0x");
+            let bytes: Vec<u8> = (0..hex.len())
+                .step_by(2)
+                .filter_map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+                .collect();
+            <[u8; 4]>::try_from(bytes).ok()
+        });
+    match from_metadata {
+        Some(selector) => {
+            if selector != computed {
+                eprintln!(
+                    "note: the metadata selector of psp22's `new` is {selector:02x?}, \
+                     not blake2b(\"new\") {computed:02x?}; using the metadata's"
+                );
+            }
+            selector
+        }
+        None => computed,
+    }
+}
+
+/// Deploys the reference PSP22 with `supply` for the admin.
+async fn deploy_reference(client: &mut E2EClient, supply: u128) -> E2EResult<AccountId> {
+    // The reference's `Token` is private (`mod token`), so its constructor is built by hand;
+    // `FuncTokenRef` only fills the builder's contract-reference type parameter.
+    let mut constructor = build_create::<FuncTokenRef>()
+        .exec_input(
+            ExecutionInput::new(Selector::new(reference_constructor_selector()))
+                .push_arg(supply)
+                .push_arg(Some(String::from("Reference PSP22")))
+                .push_arg(Some(String::from("REF")))
+                .push_arg(18u8),
+        )
+        .returns::<FuncTokenRef>();
+    Ok(client
+        .instantiate(REFERENCE, &who::admin(), &mut constructor)
+        .submit()
+        .await?
+        .account_id)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Benchmarks
+
+/// `transfer` (to a new and to an existing holder), `approve` and `transfer_from` of the PSP22
+/// token at `token`. Both tokens implement the `psp22::PSP22` trait, whose selectors are the
+/// same in every implementation, so FUNC's call builder addresses either.
+async fn bench_token(
+    client: &mut E2EClient,
+    recorder: &mut Recorder,
+    label: &str,
+    token: AccountId,
+    new_holder: AccountId,
+    new_spender: AccountId,
+) {
+    let (admin, bob, charlie, spender) =
+        (who::admin(), who::bob(), who::charlie(), who::scheduler());
+    let mut token = at::<FuncToken>(token);
+    for holder in [&bob, &charlie] {
+        send(
+            client,
+            &admin,
+            &token.transfer(account(holder), 1_000 * FUNC, Vec::new()),
+        )
+        .await;
+    }
+    send(
+        client,
+        &admin,
+        &token.approve(account(&spender), 1_000 * FUNC),
+    )
+    .await;
+    let cases = [
+        (
+            "transfer[new holder]",
+            &admin,
+            token.transfer(new_holder, FUNC, Vec::new()),
+        ),
+        (
+            "transfer[existing holder]",
+            &admin,
+            token.transfer(account(&bob), FUNC, Vec::new()),
+        ),
+    ];
+    for (case, caller, message) in &cases {
+        measure(
+            client,
+            recorder,
+            &format!("{label}.{case}"),
+            caller,
+            message,
+        )
+        .await;
+    }
+    measure(
+        client,
+        recorder,
+        &format!("{label}.approve[new allowance]"),
+        &admin,
+        &token.approve(new_spender, FUNC),
+    )
+    .await;
+    measure(
+        client,
+        recorder,
+        &format!("{label}.transfer_from[existing holder]"),
+        &spender,
+        &token.transfer_from(account(&admin), account(&charlie), FUNC, Vec::new()),
+    )
+    .await;
+}
+
+/// An account owning `count` providers named `<tag>-<n>`.
+struct Owner {
+    key: Keypair,
+    ids: Vec<String>,
+}
+
+impl Owner {
+    async fn new(client: &mut E2EClient, suite: &Suite, tag: &str, count: u32) -> Owner {
+        let key = new_account(client).await;
+        let funds = u128::from(count) * suite.params.stake_amount;
+        send(
+            client,
+            &who::admin(),
+            &suite.token().transfer(account(&key), funds, Vec::new()),
+        )
+        .await;
+        Owner {
+            key,
+            ids: (0..count).map(|n| format!("{tag}-{n:02}")).collect(),
+        }
+    }
+}
+
+fn ids_of(ids: &[String]) -> Vec<ProviderId> {
+    ids.iter().map(|id| pid(id)).collect()
+}
+
+/// The dry-runs of a report's two transactions.
+type ReportDryRun = CallDryRunResult<DefaultEnvironment, Result<(), func_interfaces::StakingError>>;
+
+/// A report by the scheduler.
+struct Report {
+    set: ReportDryRun,
+    recorded: ReportDryRun,
+    /// With `probe`: the current epoch after the first and after the second transaction.
+    epochs: Option<(EpochId, EpochId)>,
+}
+
+/// Reports `epoch` as the scheduler: `total` split over `shards`; returns the dry-runs of both
+/// transactions, or why one failed. With `probe`, reads the current epoch after each
+/// transaction.
+async fn report(
+    client: &mut E2EClient,
+    suite: &Suite,
+    epoch: EpochId,
+    total: u128,
+    shards: Vec<(ProviderId, u64)>,
+    probe: bool,
+) -> Result<Report, String> {
+    let scheduler = who::scheduler();
+    let total_shards = shards.iter().map(|(_, shards)| shards).sum();
+    let set = try_send(
+        client,
+        &scheduler,
+        &suite.pool().set_epoch_reward(epoch, total, total_shards),
+    )
+    .await
+    .map_err(|error| format!("set_epoch_reward({epoch}): {error}"))?;
+    let middle = if probe {
+        Some(current_epoch(client, suite).await)
+    } else {
+        None
+    };
+    let recorded = try_send(
+        client,
+        &scheduler,
+        &suite.pool().record_provider_shards(epoch, shards),
+    )
+    .await
+    .map_err(|error| format!("record_provider_shards({epoch}): {error}"))?;
+    let epochs = match middle {
+        Some(middle) => Some((middle, current_epoch(client, suite).await)),
+        None => None,
+    };
+    Ok(Report {
+        set: set.dry_run,
+        recorded: recorded.dry_run,
+        epochs,
+    })
+}
+
+/// "1 provider", "10 providers".
+fn providers(n: usize) -> String {
+    if n == 1 {
+        "1 provider".into()
+    } else {
+        format!("{n} providers")
+    }
+}
+
+/// Key of the claim over `k` rewarded epochs.
+fn claim_key(k: usize, case: &str) -> String {
+    let plural = if k == 1 { "" } else { "s" };
+    format!("provider_staking.claim_rewards[{k} epoch{plural}{case}]")
+}
+
+fn check_cluster(
+    recorder: &mut Recorder,
+    key: &str,
+    outcome: Option<Result<ClusterOutcome, func_interfaces::RegistryError>>,
+    providers: usize,
+) {
+    match outcome {
+        Some(Ok(outcome)) if outcome.failed.is_empty() && outcome.succeeded.len() == providers => {}
+        Some(Ok(outcome)) => recorder.issue(format!(
+            "{key}: {} of {providers} providers succeeded; failed: {:?}",
+            outcome.succeeded.len(),
+            outcome
+                .failed
+                .iter()
+                .map(|(id, error)| (String::from_utf8_lossy(id).into_owned(), error))
+                .collect::<Vec<_>>()
+        )),
+        Some(Err(error)) => recorder.issue(format!("{key}: returned {error:?}")),
+        None => {}
+    }
+}
+
+/// Everything measured on the node.
+async fn bench_node(
+    client: &mut E2EClient,
+    suite: &Suite,
+    recorder: &mut Recorder,
+) -> E2EResult<()> {
+    let (admin, bob, charlie, operator) =
+        (who::admin(), who::bob(), who::charlie(), who::operator());
+
+    // ---- FUNC next to the reference PSP22 ------------------------------------------------
+    eprintln!("==> tokens");
+    let reference = deploy_reference(client, suite.params.total_supply).await?;
+    for (label, token, tag) in [
+        ("func_token", suite.token, 0xa1),
+        (REFERENCE_LABEL, reference, 0xb1),
+    ] {
+        let new_holder = AccountId::from([tag; 32]);
+        let new_spender = AccountId::from([tag + 1; 32]);
+        bench_token(client, recorder, label, token, new_holder, new_spender).await;
+    }
+
+    // ---- Providers -----------------------------------------------------------------------
+    eprintln!("==> providers");
+    let mut registry = suite.registry();
+    let mut pool = suite.pool();
+    let bob_id = "bench-bob";
+    let claim_id = "bench-claim";
+    measure(
+        client,
+        recorder,
+        "provider_registry.register[new provider]",
+        &bob,
+        &registry.register(
+            pid(bob_id),
+            MODEL_ID,
+            metadata(&format!("https://{bob_id}.example.org")),
+        ),
+    )
+    .await;
+    register(client, suite, &bob, bob_id, MODEL_ID).await;
+    register(client, suite, &charlie, claim_id, MODEL_ID).await;
+
+    // Cluster owners (1, 10 and the maximum number of providers), then owners that make up a
+    // full batch of providers for the whitelist and the scheduler's report.
+    let cluster_sizes = [1, 10, MAX_PROVIDERS_PER_OWNER];
+    let mut owners = Vec::new();
+    for size in cluster_sizes {
+        owners.push(Owner::new(client, suite, &format!("c{size}"), size).await);
+    }
+    let clustered: u32 = cluster_sizes.iter().sum();
+    let mut rest = (MAX_BATCH_SIZE as u32).saturating_sub(clustered);
+    let mut filler = 0;
+    while rest > 0 {
+        let size = rest.min(MAX_PROVIDERS_PER_OWNER);
+        owners.push(Owner::new(client, suite, &format!("f{filler}"), size).await);
+        rest -= size;
+        filler += 1;
+    }
+    let batch: Vec<String> = owners.iter().flat_map(|owner| owner.ids.clone()).collect();
+    eprintln!(
+        "    registering {} providers of {} owners",
+        batch.len(),
+        owners.len()
+    );
+    for owner in &owners {
+        for id in &owner.ids {
+            register(client, suite, &owner.key, id, MODEL_ID).await;
+        }
+    }
+
+    let full_batch = &batch[..batch.len().min(MAX_BATCH_SIZE)];
+    measure(
+        client,
+        recorder,
+        "provider_registry.whitelist[1 id]",
+        &operator,
+        &registry.whitelist(vec![pid(bob_id)]),
+    )
+    .await;
+    measure(
+        client,
+        recorder,
+        &format!("provider_registry.whitelist[{} ids]", full_batch.len()),
+        &operator,
+        &registry.whitelist(ids_of(full_batch)),
+    )
+    .await;
+    for chunk in batch.chunks(MAX_BATCH_SIZE) {
+        send(client, &operator, &registry.whitelist(ids_of(chunk))).await;
+    }
+    whitelist(client, suite, &[bob_id, claim_id]).await;
+
+    // Stakes.
+    let stake = suite.params.stake_amount;
+    send(client, &bob, &suite.token().approve(suite.pool, stake)).await;
+    measure(
+        client,
+        recorder,
+        "provider_staking.stake_for_provider[first stake]",
+        &bob,
+        &pool.stake_for_provider(pid(bob_id)),
+    )
+    .await;
+    send(client, &bob, &pool.stake_for_provider(pid(bob_id))).await;
+    approve_and_stake(client, suite, &charlie, suite.pool, claim_id).await;
+    for owner in &owners {
+        let funds = stake * owner.ids.len() as u128;
+        send(
+            client,
+            &owner.key,
+            &suite.token().approve(suite.pool, funds),
+        )
+        .await;
+        for id in &owner.ids {
+            send(client, &owner.key, &pool.stake_for_provider(pid(id))).await;
+        }
+    }
+
+    measure(
+        client,
+        recorder,
+        "provider_registry.update_metadata[same length]",
+        &bob,
+        &registry.update_metadata(
+            pid(bob_id),
+            metadata(&format!("https://{bob_id}.example.net")),
+        ),
+    )
+    .await;
+
+    // `register_and_stake` needs automatic whitelisting (a provider must be whitelisted to
+    // stake); switched on only now, after the whitelist measurements.
+    send(client, &admin, &registry.toggle_automatic_whitelist()).await;
+    send(client, &bob, &suite.token().approve(suite.pool, stake)).await;
+    let second = "bench-bob-2";
+    measure(
+        client,
+        recorder,
+        "provider_registry.register_and_stake[auto whitelist]",
+        &bob,
+        &registry.register_and_stake(
+            pid(second),
+            MODEL_ID,
+            metadata(&format!("https://{second}.example.org")),
+        ),
+    )
+    .await;
+    send(client, &admin, &registry.toggle_automatic_whitelist()).await;
+
+    // ---- The scheduler's report of a full batch --------------------------------------------
+    eprintln!("==> report of {} providers", full_batch.len());
+    advance_blocks(client, suite.params.epoch_length).await;
+    let batch_epoch = current_epoch(client, suite).await - 1;
+    let shards: Vec<(ProviderId, u64)> = batch.iter().map(|id| (pid(id), 1)).collect();
+    let scheduler = who::scheduler();
+    let set = try_send(
+        client,
+        &scheduler,
+        &pool.set_epoch_reward(batch_epoch, FUNC * batch.len() as u128, batch.len() as u64),
+    )
+    .await
+    .map_err(|error| format!("set_epoch_reward of the batch epoch: {error}"))?;
+    let n = full_batch.len();
+    let set_key = format!("provider_staking.set_epoch_reward[{}]", providers(n));
+    recorder.record(&set_key, &set.dry_run);
+    // The first chunk is the measured full batch; further chunks (only if the cluster owners
+    // alone held more than a batch) are recorded in the same epoch.
+    for (index, chunk) in shards.chunks(MAX_BATCH_SIZE).enumerate() {
+        let recorded = try_send(
+            client,
+            &scheduler,
+            &pool.record_provider_shards(batch_epoch, chunk.to_vec()),
+        )
+        .await
+        .map_err(|error| format!("record_provider_shards of the batch epoch: {error}"))?;
+        if index == 0 {
+            let key = format!("provider_staking.record_provider_shards[{}]", providers(n));
+            recorder.record(&key, &recorded.dry_run);
+            recorder.sum(
+                &format!("provider_staking.reward_report[{}]", providers(n)),
+                &set_key,
+                &key,
+            );
+        }
+    }
+
+    // ---- The claim ledger: one provider rewarded in every epoch ---------------------------
+    eprintln!(
+        "==> claim ledger: reporting {} epochs (2 blocks each)",
+        CLAIM_CHECKPOINTS[CLAIM_CHECKPOINTS.len() - 1]
+    );
+    let loop_started = Instant::now();
+    let mut rewarded: Vec<EpochId> = Vec::new();
+    let mut last_reported = batch_epoch;
+    let mut checkpoint = 0;
+    let mut clusters_done = false;
+    let (mut set_measured, mut record_measured) = (false, false);
+    let mut phase_shifts = 0;
+    let mut missed = Vec::new();
+    let mut blocks_idle = 0u32;
+    let most_blocks = 4
+        * (CLAIM_CHECKPOINTS[CLAIM_CHECKPOINTS.len() - 1] as u32 + 50)
+        * suite.params.epoch_length;
+    let mut iterations = 0u32;
+    loop {
+        iterations += 1;
+        if iterations > most_blocks {
+            recorder.issue(format!(
+                "the claim loop did not finish within {most_blocks} iterations \
+                 ({} epochs rewarded, {} missed)",
+                rewarded.len(),
+                missed.len()
+            ));
+            break;
+        }
+        let now = current_epoch(client, suite).await;
+        let last_claimable = now.saturating_sub(REWARD_DELAY);
+
+        // Cluster operations once the batch epoch is claimable (and every stake unlocked).
+        if !clusters_done && last_claimable >= batch_epoch {
+            clusters_done = true;
+            for owner in owners.iter().take(cluster_sizes.len()) {
+                let n = owner.ids.len();
+                let key = format!("provider_registry.claim_rewards_cluster[{}]", providers(n));
+                let outcome = measure(
+                    client,
+                    recorder,
+                    &key,
+                    &owner.key,
+                    &registry.claim_rewards_cluster(batch_epoch, batch_epoch),
+                )
+                .await;
+                check_cluster(recorder, &key, outcome, n);
+                let key = format!("provider_registry.unstake_cluster[{}]", providers(n));
+                let outcome = measure(
+                    client,
+                    recorder,
+                    &key,
+                    &owner.key,
+                    &registry.unstake_cluster(),
+                )
+                .await;
+                check_cluster(recorder, &key, outcome, n);
+            }
+            measure(
+                client,
+                recorder,
+                "provider_staking.unstake_provider[whole stake]",
+                &bob,
+                &pool.unstake_provider(pid(bob_id)),
+            )
+            .await;
+        }
+
+        // Claims over k rewarded epochs, as soon as the k-th is claimable.
+        while let Some(&k) = CLAIM_CHECKPOINTS.get(checkpoint) {
+            if rewarded.len() < k || rewarded[k - 1] > last_claimable {
+                break;
+            }
+            // From the first unclaimed epoch (`claimed_through + 1` = 1, the usual claim),
+            // and from the first rewarded epoch, which adds the gap check (a binary search of
+            // the ledger for the cumulative reward before `from`).
+            for (from, case) in [(1, ""), (rewarded[0], ", from its first epoch")] {
+                measure(
+                    client,
+                    recorder,
+                    &claim_key(k, case),
+                    &charlie,
+                    &pool.claim_rewards(pid(claim_id), from, rewarded[k - 1]),
+                )
+                .await;
+            }
+            checkpoint += 1;
+        }
+        if checkpoint == CLAIM_CHECKPOINTS.len() && clusters_done {
+            break;
+        }
+
+        let epoch = now.saturating_sub(1);
+        if epoch <= last_reported {
+            advance_blocks(client, 1).await;
+            blocks_idle += 1;
+            continue;
+        }
+        last_reported = epoch;
+        let probe = rewarded.len() + 1 >= MEASURED_REPORT && !(set_measured && record_measured);
+        match report(client, suite, epoch, FUNC, vec![(pid(claim_id), 1)], probe).await {
+            Ok(report) => {
+                rewarded.push(epoch);
+                // A dry-run runs on the best block and its transaction in the next one: its
+                // figure is what the transaction did only if both blocks are in one epoch
+                // (else the transaction also folded the epoch that just became final). With
+                // 2-block epochs the two transactions of a report never both qualify, so each
+                // is measured at the first report where it does (shifting the phase once).
+                if let Some((middle, after)) = report.epochs {
+                    let set_key = "provider_staking.set_epoch_reward[1 provider]";
+                    let record_key = "provider_staking.record_provider_shards[1 provider]";
+                    if !set_measured && now == middle {
+                        set_measured = recorder.record(set_key, &report.set).is_some();
+                    }
+                    if !record_measured && middle == after {
+                        record_measured = recorder.record(record_key, &report.recorded).is_some();
+                    } else if !record_measured && phase_shifts < 3 {
+                        // Reports take 2 blocks, as many as an epoch: the phase never changes
+                        // by itself. One idle block moves the next reports by one block.
+                        advance_blocks(client, 1).await;
+                        blocks_idle += 1;
+                        phase_shifts += 1;
+                    }
+                    if set_measured && record_measured {
+                        recorder.sum(
+                            "provider_staking.reward_report[1 provider]",
+                            set_key,
+                            record_key,
+                        );
+                    }
+                }
+                if rewarded.len() % 100 == 0 {
+                    eprintln!(
+                        "    {} epochs rewarded (epoch {epoch}), {} s",
+                        rewarded.len(),
+                        loop_started.elapsed().as_secs()
+                    );
+                }
+            }
+            Err(error) => missed.push(error),
+        }
+    }
+    eprintln!(
+        "    claim loop: {} epochs rewarded, {} reports missed their window, {} idle blocks, \
+         {} s",
+        rewarded.len(),
+        missed.len(),
+        blocks_idle,
+        loop_started.elapsed().as_secs()
+    );
+    if !(set_measured && record_measured) {
+        recorder.issue("the single-provider report was not measured".into());
+    }
+    if !missed.is_empty() {
+        recorder.issue(format!(
+            "{} reports of the claim loop failed, e.g. {}",
+            missed.len(),
+            missed[0]
+        ));
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+struct Target {
+    name: String,
+    value: String,
+    limit: String,
+    pass: Option<bool>,
+}
+
+fn targets(recorder: &Recorder, node: &NodeInfo, code_sizes: &[(String, u64)]) -> Vec<Target> {
+    let mut targets = Vec::new();
+    let ref_time = |key: &str| recorder.get(key).map(|figure| figure.ref_time);
+    for case in ["new holder", "existing holder"] {
+        let ours = ref_time(&format!("func_token.transfer[{case}]"));
+        let reference = ref_time(&format!("{REFERENCE_LABEL}.transfer[{case}]"));
+        targets.push(Target {
+            name: format!("FUNC transfer[{case}] ref_time <= 1.0 x reference PSP22"),
+            value: match (ours, reference) {
+                (Some(ours), Some(reference)) => format!(
+                    "{} vs {} ({:.3} x)",
+                    giga(ours),
+                    giga(reference),
+                    ours as f64 / reference as f64
+                ),
+                _ => "not measured".into(),
+            },
+            limit: "1.0 x".into(),
+            pass: ours
+                .zip(reference)
+                .map(|(ours, reference)| ours <= reference),
+        });
+    }
+    let (first, last) = (
+        CLAIM_CHECKPOINTS[0],
+        CLAIM_CHECKPOINTS[CLAIM_CHECKPOINTS.len() - 1],
+    );
+    for case in ["", ", from its first epoch"] {
+        let one = ref_time(&claim_key(first, case));
+        let most = ref_time(&claim_key(last, case));
+        targets.push(Target {
+            name: format!("claim_rewards over {last} epochs{case} <= 1.5 x over {first}"),
+            value: match (one, most) {
+                (Some(one), Some(most)) => format!(
+                    "{} vs {} ({:.3} x)",
+                    giga(most),
+                    giga(one),
+                    most as f64 / one as f64
+                ),
+                _ => "not measured".into(),
+            },
+            limit: "1.5 x".into(),
+            pass: one.zip(most).map(|(one, most)| most * 2 <= one * 3),
+        });
+    }
+    let cluster = ref_time(&format!(
+        "provider_registry.claim_rewards_cluster[{}]",
+        providers(MAX_PROVIDERS_PER_OWNER as usize)
+    ));
+    let half_block = node.max_block_ref_time / 2;
+    targets.push(Target {
+        name: format!(
+            "claim_rewards_cluster over {MAX_PROVIDERS_PER_OWNER} providers <= 50% of block \
+             ref_time"
+        ),
+        value: cluster.map_or("not measured".into(), |cluster| {
+            format!(
+                "{} ({:.2}% of block)",
+                giga(cluster),
+                percent(cluster, node.max_block_ref_time)
+            )
+        }),
+        limit: giga(half_block),
+        pass: cluster.map(|cluster| cluster <= half_block),
+    });
+    for (contract, size) in code_sizes {
+        if contract == REFERENCE_LABEL {
+            continue;
+        }
+        targets.push(Target {
+            name: format!("{contract} optimized Wasm <= 64 KiB"),
+            value: format!("{size} B"),
+            limit: format!("{MAX_CODE_SIZE} B"),
+            pass: Some(*size <= MAX_CODE_SIZE),
+        });
+    }
+    targets
+}
+
+fn percent(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        return 0.0;
+    }
+    part as f64 * 100.0 / whole as f64
+}
+
+fn deposit_text(deposit: i128, node: &NodeInfo) -> String {
+    if deposit == 0 {
+        return "0".into();
+    }
+    let kind = if deposit > 0 { "charge" } else { "refund" };
+    match node.token_decimals {
+        Some(decimals) => format!(
+            "{:+.4} {} ({kind})",
+            deposit as f64 / 10f64.powi(decimals as i32),
+            node.token_symbol.as_deref().unwrap_or("units")
+        ),
+        None => format!("{deposit:+} ({kind})"),
+    }
+}
+
+/// Rows of the table, by group; within a group by the count in the case (then as measured).
+const TABLE_ORDER: [&str; 14] = [
+    "func_token.",
+    "psp22_reference.",
+    "provider_registry.register[",
+    "provider_registry.register_and_stake[",
+    "provider_registry.update_metadata[",
+    "provider_registry.whitelist[",
+    "provider_staking.stake_for_provider[",
+    "provider_staking.unstake_provider[",
+    "provider_staking.set_epoch_reward[",
+    "provider_staking.record_provider_shards[",
+    "provider_staking.reward_report[",
+    "provider_staking.claim_rewards[",
+    "provider_registry.claim_rewards_cluster[",
+    "provider_registry.unstake_cluster[",
+];
+
+fn row_order(key: &str) -> (usize, u64) {
+    let group = TABLE_ORDER
+        .iter()
+        .position(|prefix| key.starts_with(prefix))
+        .unwrap_or(TABLE_ORDER.len());
+    let count = key
+        .split_once('[')
+        .map(|(_, case)| {
+            case.chars()
+                .take_while(char::is_ascii_digit)
+                .collect::<String>()
+        })
+        .and_then(|digits| digits.parse().ok())
+        .unwrap_or(0);
+    (group, count)
+}
+
+fn print_report(
+    recorder: &Recorder,
+    node: &NodeInfo,
+    code_sizes: &[(String, u64)],
+    targets: &[Target],
+) {
+    let block = node.max_block_ref_time;
+    println!();
+    println!(
+        "Node: {} {} ({}), runtime {} v{}",
+        node.name, node.version, node.chain, node.spec_name, node.spec_version
+    );
+    println!(
+        "Block limits: ref_time {} (normal extrinsics: max_extrinsic {}, max_total {}), \
+         proof_size {}",
+        giga(block),
+        node.normal_max_extrinsic_ref_time.map_or("-".into(), giga),
+        node.normal_max_total_ref_time.map_or("-".into(), giga),
+        if node.max_block_proof_size == u64::MAX {
+            "unlimited".into()
+        } else {
+            kilo(node.max_block_proof_size)
+        }
+    );
+    if let (Some(item), Some(byte)) = (node.deposit_per_item, node.deposit_per_byte) {
+        println!("Storage deposit: {item} per item, {byte} per byte (smallest unit)");
+    }
+    println!();
+    let width = recorder
+        .figures
+        .iter()
+        .map(|(key, _)| key.len())
+        .max()
+        .unwrap_or(10)
+        .max(7);
+    println!(
+        "{:<width$}  {:>11}  {:>9}  {:>10}  storage deposit (smallest unit)",
+        "message", "ref_time", "% block", "proof_size"
+    );
+    println!("{}", "-".repeat(width + 60));
+    let mut rows: Vec<_> = recorder.figures.iter().collect();
+    rows.sort_by_key(|(key, _)| row_order(key));
+    let mut section = None;
+    for (key, figure) in rows {
+        let group = row_order(key).0;
+        if section.is_some_and(|section| section != group) {
+            println!();
+        }
+        section = Some(group);
+        println!(
+            "{:<width$}  {:>11}  {:>8.3}%  {:>10}  {}",
+            key,
+            giga(figure.ref_time),
+            percent(figure.ref_time, block),
+            kilo(figure.proof_size),
+            deposit_text(figure.storage_deposit, node)
+        );
+    }
+    println!();
+    println!("Optimized Wasm code size");
+    for (contract, size) in code_sizes {
+        println!(
+            "  {contract:<20} {size:>7} B  ({:.1} KiB)",
+            *size as f64 / 1024.0
+        );
+    }
+    println!();
+    println!("Targets");
+    for target in targets {
+        let verdict = match target.pass {
+            Some(true) => "PASS",
+            Some(false) => "MISS",
+            None => "N/A ",
+        };
+        println!(
+            "  {verdict}  {}: {} (limit {})",
+            target.name, target.value, target.limit
+        );
+    }
+    if !recorder.issues.is_empty() {
+        println!();
+        println!("Issues");
+        for issue in &recorder.issues {
+            println!("  - {issue}");
+        }
+    }
+}
+
+fn write_json(
+    path: &Path,
+    recorder: &Recorder,
+    node: &NodeInfo,
+    code_sizes: &[(String, u64)],
+    targets: &[Target],
+    seconds: u64,
+) -> std::io::Result<()> {
+    let mut messages = Map::new();
+    for (key, figure) in &recorder.figures {
+        messages.insert(
+            key.clone(),
+            json!({
+                "ref_time": figure.ref_time,
+                "proof_size": figure.proof_size,
+                // Deposits are far below 2^63; JSON numbers are 64-bit.
+                "storage_deposit": i64::try_from(figure.storage_deposit).unwrap_or(i64::MAX),
+            }),
+        );
+    }
+    let code_size: Map<String, serde_json::Value> = code_sizes
+        .iter()
+        .map(|(name, size)| (name.clone(), json!(size)))
+        .collect();
+    let results = json!({
+        "node": {
+            "name": node.name,
+            "version": node.version,
+            "chain": node.chain,
+            "spec_name": node.spec_name,
+            "spec_version": node.spec_version,
+            "max_block_ref_time": node.max_block_ref_time,
+            "max_block_proof_size": node.max_block_proof_size,
+            "normal_max_extrinsic_ref_time": node.normal_max_extrinsic_ref_time,
+            "normal_max_total_ref_time": node.normal_max_total_ref_time,
+            "deposit_per_item": node.deposit_per_item.map(|v| v.to_string()),
+            "deposit_per_byte": node.deposit_per_byte.map(|v| v.to_string()),
+            "token_decimals": node.token_decimals,
+            "token_symbol": node.token_symbol,
+        },
+        "code_size": code_size,
+        "messages": messages,
+        "targets": targets.iter().map(|target| json!({
+            "name": target.name,
+            "value": target.value,
+            "limit": target.limit,
+            "pass": target.pass,
+        })).collect::<Vec<_>>(),
+        "issues": recorder.issues,
+        "seconds": seconds,
+    });
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let text = serde_json::to_string_pretty(&results).map_err(std::io::Error::other)?;
+    std::fs::write(path, text + "\n")
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async fn run(started: Instant) -> E2EResult<()> {
+    let mut artifacts: Vec<(String, PathBuf)> = CONTRACTS
+        .iter()
+        .map(|name| (name.to_string(), wasm_path(name)))
+        .collect();
+    artifacts.push((REFERENCE_LABEL.to_owned(), wasm_path(REFERENCE)));
+    for (_, path) in &artifacts {
+        if !path.exists() {
+            return Err(format!(
+                "{} is missing: run scripts/bench.sh (it builds the release contracts and the \
+                 reference PSP22)",
+                path.display()
+            )
+            .into());
+        }
+    }
+    let code_sizes: Vec<(String, u64)> = artifacts
+        .iter()
+        .map(|(name, path)| Ok((name.clone(), std::fs::metadata(path)?.len())))
+        .collect::<std::io::Result<_>>()?;
+
+    let node = TestNodeProcess::<PolkadotConfig>::build_with_env_or_default()
+        .spawn()
+        .await
+        .map_err(|error| {
+            format!(
+                "spawning substrate-contracts-node failed (is it on PATH or in \
+                 CONTRACTS_NODE?): {error}"
+            )
+        })?;
+    let node_info = node_info(&node).await?;
+    eprintln!(
+        "==> node {} {}: block ref_time {}",
+        node_info.name,
+        node_info.version,
+        giga(node_info.max_block_ref_time)
+    );
+    let mut client =
+        E2EClient::new(node.rpc(), artifacts.iter().map(|(_, path)| path.clone())).await?;
+    let params = Params {
+        epoch_length: MIN_EPOCH_LENGTH,
+        epoch_reward_delay: REWARD_DELAY,
+        ..Params::default()
+    };
+    eprintln!("==> deploying the suite");
+    let suite = deploy(&mut client, params).await?;
+    let mut recorder = Recorder::default();
+    if let Err(error) = bench_node(&mut client, &suite, &mut recorder).await {
+        recorder.issue(format!("the benchmark stopped early: {error}"));
+    }
+
+    let targets = targets(&recorder, &node_info, &code_sizes);
+    print_report(&recorder, &node_info, &code_sizes, &targets);
+    let seconds = started.elapsed().as_secs();
+    let path = target_dir().join("bench").join("results.json");
+    write_json(&path, &recorder, &node_info, &code_sizes, &targets, seconds)?;
+    println!();
+    println!("Results: {} ({seconds} s)", path.display());
+    Ok(())
+}
+
+fn main() {
+    let started = Instant::now();
+    let runtime = ink_e2e::tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    if let Err(error) = runtime.block_on(run(started)) {
+        eprintln!("bench failed: {error}");
+        std::process::exit(1);
+    }
+}
