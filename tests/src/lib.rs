@@ -506,7 +506,7 @@ pub async fn balance_of(client: &mut E2EClient, suite: &Suite, owner: AccountId)
     read(client, &suite.token().balance_of(owner)).await
 }
 
-/// The current epoch as the chain's next block sees it.
+/// The current epoch as a dry-run on the best block sees it.
 pub async fn current_epoch(client: &mut E2EClient, suite: &Suite) -> EpochId {
     read(client, &suite.epoch().current_epoch()).await
 }
