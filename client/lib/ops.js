@@ -383,3 +383,26 @@ export async function advanceToEpoch(suite, target, { signer, onProgress } = {})
   }
   throw new UserError(`could not reach epoch ${target}`);
 }
+
+// --- additions for the dapp (client/lib/view.js, client/lib/actions.js, dapp/) ---------------
+
+/**
+ * Approves the model's pool for `amount` (unless the allowance covers it), then
+ * `boost_rewards_for_n_epochs(epochs, amount)`: `amount` spread evenly over `epochs` epochs
+ * from the current one.
+ */
+export async function boostRewards(suite, modelId, epochs, amount, opts = {}) {
+  const pool = await suite.pool(modelId);
+  opts.onProgress?.(`▸ boost of ${formatFunc(amount)} over ${epochs} epoch(s) on the model ${modelId} pool (approving it first)`);
+  return withApproval(suite, Number(modelId), pool, 'boost_rewards_for_n_epochs', [Number(epochs), BigInt(amount)], {
+    ...opts,
+    amount: BigInt(amount),
+  });
+}
+
+/** Any message of a suite contract (`registry`, `pool:1`, …) by name, dry-run first: ABI-driven forms. */
+export async function callMessage(suite, contractName, message, args = [], opts = {}) {
+  const c = await contractByName(suite, contractName);
+  opts.onProgress?.(`▸ ${c.name}.${message}`);
+  return c.tx(message, args, opts);
+}
