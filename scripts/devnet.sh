@@ -6,16 +6,19 @@
 #   4. deploys and wires the suite with the client (deployments/devnet.json)
 #   5. plays a provider's life: a model, two providers (seed 1A and 1B), the scheduler's
 #      reports for two epochs, claims after the reward delay, an unstake after the lock
-#   6. prints the addresses and how to open them in Polkadot.js Apps, then keeps the node
-#      running until Ctrl-C (or stops it with --exit)
+#   6. builds the Function Network Dapp (dapp/) and serves it, prints its URL, the addresses
+#      and how to open them in Polkadot.js Apps, then keeps the node and the page running until
+#      Ctrl-C (or stops them with --exit)
 #
-# Usage: scripts/devnet.sh [--tmp] [--exit] [--port N] [--no-setup] [--no-build] [--no-demo]
+# Usage: scripts/devnet.sh [--tmp] [--exit] [--port N] [--dapp-port N] [--no-setup] [--no-build] [--no-demo] [--no-dapp]
 #   --tmp        throw the chain away when the node stops (default: keep it in .devnet/chain)
 #   --exit       stop the node and exit after the demo instead of waiting for Ctrl-C
 #   --port N     RPC port (default 9944)
 #   --no-setup   skip scripts/setup.sh (everything already installed)
 #   --no-build   reuse the bundles already built
 #   --no-demo    deploy only
+#   --dapp-port N  port of the dapp's web page (default 8080)
+#   --no-dapp    do not build or serve the dapp
 # Environment: CARGO_TARGET_DIR (bundles in $CARGO_TARGET_DIR/ink), CONTRACTS_NODE (node binary),
 #   FUNC_ARTIFACTS (with --no-build: where the .contract bundles are).
 set -euo pipefail
@@ -33,6 +36,8 @@ PORT=9944
 SETUP=1
 BUILD=1
 DEMO=1
+DAPP=1
+DAPP_PORT=8080
 while [ $# -gt 0 ]; do
   case "$1" in
     --tmp) TMP=1 ;;
@@ -42,7 +47,10 @@ while [ $# -gt 0 ]; do
     --no-setup) SETUP=0 ;;
     --no-build) BUILD=0 ;;
     --no-demo) DEMO=0 ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --no-dapp) DAPP=0 ;;
+    --dapp-port) DAPP_PORT="${2:?--dapp-port needs a number}"; shift ;;
+    --dapp-port=*) DAPP_PORT="${1#--dapp-port=}" ;;
+    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "devnet: unknown option $1 (see --help)" >&2; exit 1 ;;
   esac
   shift
@@ -61,12 +69,17 @@ URL="ws://127.0.0.1:$PORT"
 NETWORK=devnet
 DEPLOYMENT="$ROOT/deployments/$NETWORK.json"
 NODE_PID=""
+DAPP_PID=""
 
 bold() { printf '\n\033[1m%s\033[0m\n' "$*"; }
 say() { printf '  %s\n' "$*"; }
 elapsed() { echo "$(( $(date +%s) - $1 ))s"; }
 
 cleanup() {
+  if [ -n "$DAPP_PID" ] && kill -0 "$DAPP_PID" 2>/dev/null; then
+    kill "$DAPP_PID" 2>/dev/null || true
+    wait "$DAPP_PID" 2>/dev/null || true
+  fi
   if [ -n "$NODE_PID" ] && kill -0 "$NODE_PID" 2>/dev/null; then
     echo
     echo "devnet: stopping the node (pid $NODE_PID)"
@@ -219,8 +232,28 @@ else
   bold "5/6 demo skipped (--no-demo)"
 fi
 
-# 6. where things are ----------------------------------------------------------------------
-bold "6/6 the FUNC network is running"
+# 6. the dapp and where things are -----------------------------------------------------------
+DAPP_URL=""
+if [ "$DAPP" = 1 ]; then
+  bold "6/6 the Function Network Dapp (dapp/): static build, served on 127.0.0.1:$DAPP_PORT"
+  [ -d "$ROOT/dapp/node_modules/esbuild" ] || (cd "$ROOT/dapp" && npm ci --no-audit --no-fund)
+  node "$ROOT/dapp/build.mjs" --out "$DEVNET_DIR/dapp"
+  if (exec 3<>"/dev/tcp/127.0.0.1/$DAPP_PORT") 2>/dev/null; then
+    echo "devnet: port $DAPP_PORT is already in use; pass --dapp-port N (or --no-dapp)" >&2
+    exit 1
+  fi
+  node "$ROOT/dapp/serve.mjs" --port "$DAPP_PORT" --dist "$DEVNET_DIR/dapp" --deployment "$DEPLOYMENT" --rpc "$URL" >"$DEVNET_DIR/dapp.log" 2>&1 &
+  DAPP_PID=$!
+  for _ in $(seq 1 50); do
+    grep -q '^dapp: http' "$DEVNET_DIR/dapp.log" 2>/dev/null && break
+    kill -0 "$DAPP_PID" 2>/dev/null || { cat "$DEVNET_DIR/dapp.log" >&2; echo "devnet: the dapp server exited" >&2; exit 1; }
+    sleep 0.1
+  done
+  DAPP_URL="$(sed -n 's/^dapp: //p' "$DEVNET_DIR/dapp.log" | head -n 1)"
+  bold "the FUNC network is running"
+else
+  bold "6/6 the FUNC network is running (dapp skipped: --no-dapp)"
+fi
 node -e '
 const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
 for (const [n, c] of Object.entries(d.contracts)) console.log(`  ${n.padEnd(18)} ${c.address ?? "(code only: one pool per model, see below)"}`);
@@ -228,6 +261,9 @@ for (const [m, x] of Object.entries(d.models ?? {})) console.log(`  ${("pool of 
 ' "$DEPLOYMENT"
 cat <<EOF
 
+  dapp (web page):  ${DAPP_URL:-not served (--no-dapp)}
+                    dev accounts //Alice…//Ferdie are in its account list; Alice is the admin,
+                    Dave the scheduler; a browser extension works too ("Connect browser extension")
   deployment file:  $DEPLOYMENT
   node RPC:         $URL (log: $DEVNET_DIR/node.log)
   CLI:              node client/bin/func.js help   (e.g. node client/bin/func.js epoch --deployment $DEPLOYMENT)
@@ -248,6 +284,7 @@ if [ "$EXIT" = 1 ]; then
   exit 0
 fi
 echo
-echo "devnet: the node keeps running; press Ctrl-C to stop it"
+echo "devnet: the node${DAPP_URL:+ and the dapp} keep running; press Ctrl-C to stop"
+
 wait "$NODE_PID" || true
 echo "devnet: the node stopped"

@@ -5,6 +5,7 @@
 #   3. substrate-contracts-node (crate contracts-node 0.42.0)
 #   4. cargo-contract 5.0.3
 #   5. the Polkadot.js client's npm packages (when client/ exists)
+#   6. the dapp's npm packages and Debian's chromium for its browser tests (when dapp/ exists)
 # Each step prints its elapsed time; a failure names the step.
 set -euo pipefail
 
@@ -105,6 +106,26 @@ if [ -f client/package.json ]; then
     skip "client/node_modules up to date"
   else
     (cd client && npm ci --no-audit --no-fund)
+  fi
+  done_step
+fi
+
+# 6. dapp: npm packages and chromium ------------------------------------------
+if [ -f dapp/package.json ]; then
+  step "dapp: chromium (Debian package) and npm packages"
+  if [ -n "${CHROMIUM:-}" ] && [ -x "${CHROMIUM}" ]; then
+    skip "CHROMIUM=$CHROMIUM"
+  elif command -v chromium >/dev/null; then
+    skip "chromium present"
+  else
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium
+  fi
+  if [ -d dapp/node_modules/playwright-core ] && [ -d dapp/node_modules/esbuild ] \
+    && [ dapp/node_modules/.package-lock.json -nt dapp/package-lock.json ]; then
+    skip "dapp/node_modules up to date"
+  else
+    (cd dapp && npm ci --no-audit --no-fund)
   fi
   done_step
 fi

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's single test command (README; `.ci/run` calls it):
 #   setup → fmt → clippy → unit tests → release builds of the five contracts →
-#   end-to-end tests against a real substrate-contracts-node → Polkadot.js client tests.
+#   end-to-end tests against a real substrate-contracts-node → Polkadot.js client tests →
+#   the dapp's tests (a real node and Debian's headless Chromium).
 # Honours CARGO_TARGET_DIR (CI points it at a cache outside the clone).
 set -euo pipefail
 
@@ -23,5 +24,8 @@ step "end-to-end tests (real node)" \
   cargo test -p func_e2e --features e2e-tests -- --test-threads=1
 if [ -f client/package.json ]; then
   step "client tests (real node)" bash -c 'cd client && npm test'
+fi
+if [ -f dapp/package.json ]; then
+  step "dapp tests (real node + Chromium)" bash -c 'cd dapp && npm test'
 fi
 echo "==> all tests passed in $(( $(date +%s) - START ))s"

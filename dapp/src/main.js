@@ -281,6 +281,7 @@ async function renderRoute() {
 export async function refresh() {
   if (app.refreshing) return app.refreshing;
   app.refreshing = (async () => {
+    document.body.dataset.busy = '1';
     try {
       app.clock = await view.loadEpochClock(app.suite);
       app.models = await view.loadModels(app.suite);
@@ -294,6 +295,7 @@ export async function refresh() {
       banner(e.message);
     } finally {
       app.refreshing = null;
+      delete document.body.dataset.busy;
     }
   })();
   return app.refreshing;

@@ -26,6 +26,8 @@ export async function rewardsView(main, ctx) {
   const range = view.defaultClaimRange(r.claimed_through, app.clock);
   const from = field('From epoch', { name: 'claim-from', type: 'number', inputmode: 'numeric', value: range.from });
   const to = field('To epoch', { name: 'claim-to', type: 'number', inputmode: 'numeric', value: range.to, hint: `Last claimable epoch: ${app.clock.last_claimable_epoch || 'none yet'}` });
+  const cfrom = field('Cluster claim from epoch', { name: 'cluster-from', type: 'number', inputmode: 'numeric', value: 1 });
+  const cto = field('Cluster claim to epoch', { name: 'cluster-to', type: 'number', inputmode: 'numeric', value: app.clock.last_claimable_epoch });
   const epochs = () => ({ from: Number(from.input.value), to: Number(to.input.value) });
   const table = h(
     'table',
@@ -77,22 +79,30 @@ export async function rewardsView(main, ctx) {
           'div',
           { class: 'buttons' },
           h('button', { type: 'submit', class: 'primary', name: 'claim-one' }, `Claim ${r.id}`),
-          h('button', {
-            type: 'button',
-            name: 'claim-all',
-            onclick: () => {
-              const { from: f, to: t } = epochs();
-              ctx.act(`Claim all providers, epochs ${f}–${t} (cluster claim)`, (s) => ops.claimCluster(s, { from: f, to: t }), {
-                resultLines: (value) => {
-                  const lines = view.clusterLines(value);
-                  const total = view.clusterTotal(value);
-                  return total === null ? lines : [...lines.map((l) => ({ ...l, text: `${l.id}: ${l.text}` })), { ok: true, text: `total: ${formatFunc(total)}` }];
-                },
-              });
-            },
-          }, 'Claim all providers'),
         ),
-        h('p', { class: 'hint' }, 'Claims go in epoch order to the owner; "Claim all providers" runs the registry\'s cluster claim over every provider of this account, one line each.'),
+      ),
+      h(
+        'form',
+        {
+          class: 'panel claim',
+          'aria-labelledby': 'cluster-title',
+          onsubmit: (e) => {
+            e.preventDefault();
+            const f = Number(cfrom.input.value);
+            const t = Number(cto.input.value);
+            ctx.act(`Claim all providers, epochs ${f}–${t} (cluster claim)`, (s) => ops.claimCluster(s, { from: f, to: t }), {
+              resultLines: (value) => {
+                const lines = view.clusterLines(value).map((l) => ({ ...l, text: `${l.id}: ${l.text}` }));
+                const total = view.clusterTotal(value);
+                return total === null ? lines : [...lines, { ok: true, text: `total: ${formatFunc(total)}` }];
+              },
+            });
+          },
+        },
+        h('h3', { id: 'cluster-title' }, 'Claim all providers (cluster claim)'),
+        h('p', { class: 'hint' }, `Every provider of this account (${names.length}) over one range, in one transaction; one line per provider: succeeded, or why not.`),
+        h('div', { class: 'row' }, cfrom.wrap, cto.wrap),
+        h('div', { class: 'buttons' }, h('button', { type: 'submit', name: 'claim-all' }, 'Claim all providers')),
       ),
     ),
   );

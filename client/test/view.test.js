@@ -1,0 +1,188 @@
+// View models and preview/send (client/lib/view.js, actions.js, rules.js) against a real
+// substrate-contracts-node with the suite deployed: status derivation, epoch math, reward rows.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { Suite, advanceBlocks, connect, deploy, loadBundles, ops, parseAmount, providerIdBytes, signerFromUri } from '../lib/index.js';
+import * as view from '../lib/view.js';
+import { addressSigner, previewAction, sendAction } from '../lib/actions.js';
+import { checkRegistration } from '../lib/rules.js';
+import { requireBundles, startNode } from './helpers.js';
+
+const FUNC = (n) => parseAmount(String(n));
+const MODEL = 1;
+const STAKE = FUNC(1000);
+
+describe('view models on a real contracts node', { concurrency: false, timeout: 20 * 60_000 }, () => {
+  let node;
+  let api;
+  const s = {};
+  const nonce = async (who) => (await api.query.system.account(s[who].signer.address)).nonce.toNumber();
+
+  before(async () => {
+    const bundles = loadBundles(requireBundles());
+    node = await startNode();
+    await cryptoWaitReady();
+    api = await connect(node.url);
+    const out = await deploy({
+      api,
+      signer: signerFromUri('//Alice'),
+      bundles,
+      network: 'view-test',
+      url: node.url,
+      parameters: { epoch_length: 6, min_epochs_locked: 2, epoch_reward_delay: 2, auto_whitelist: false },
+      roles: [{ role: 'Scheduler', account: signerFromUri('//Dave').address }],
+    });
+    for (const who of ['Alice', 'Bob', 'Dave', 'Ferdie']) s[who] = new Suite(api, signerFromUri(`//${who}`), bundles, out.deployment);
+    await ops.createModel(s.Alice, { modelId: MODEL, name: 'llama-3-8b', shards: 4, computeUnits: 8, stakeAmount: STAKE });
+    await ops.transfer(s.Alice, s.Bob.signer.address, FUNC(5000));
+    await ops.fundRewards(s.Alice, MODEL, FUNC(1000));
+  });
+
+  after(async () => {
+    await api?.disconnect();
+    await node?.stop();
+  });
+
+  test('local registration checks say what the contract says', async () => {
+    const cases = [
+      { id: 'p', url: 'ftp://x' },
+      { id: 'p', url: 'https://' },
+      { id: '', url: 'https://a' },
+      { id: 'x'.repeat(65), url: 'https://a' },
+      { id: 'p', url: 'https://a', name: 'n'.repeat(1030) },
+    ];
+    for (const c of cases) {
+      const { metadata, problems } = checkRegistration(c);
+      assert.ok(problems.length > 0, JSON.stringify(c));
+      await assert.rejects(
+        previewAction(s.Bob, (x) => ops.register(x, c.id, MODEL, metadata)),
+        (e) => e.message.endsWith(problems[0].text),
+      );
+    }
+  });
+
+  test('preview: fee and storage deposit, nothing sent; a refusal throws in words', async () => {
+    const n0 = await nonce('Bob');
+    const meta = checkRegistration({ id: 'bob-1', url: 'https://bob.example' }).metadata;
+    const p = await previewAction(s.Bob, (x) => ops.register(x, 'bob-1', MODEL, meta));
+    assert.equal(p.steps.length, 1);
+    assert.equal(p.steps[0].message, 'register');
+    assert.ok(p.fee > 0n);
+    assert.ok(p.storageDeposit > 0n, 'a registration holds a storage deposit');
+    assert.equal(await nonce('Bob'), n0, 'a preview sends nothing');
+    // read-only address: the same preview works without a key
+    const ro = new Suite(api, addressSigner(s.Bob.signer.address, { readOnly: true }), s.Bob.bundles, s.Bob.deployment);
+    assert.equal((await previewAction(ro, (x) => ops.register(x, 'bob-1', MODEL, meta))).steps.length, 1);
+    const seen = [];
+    const r = await sendAction(s.Bob, (x) => ops.register(x, 'bob-1', MODEL, meta), { onStep: (st) => seen.push(st.state) });
+    assert.deepEqual(seen, ['sending', 'included']);
+    assert.ok(r.steps[0].blockNumber > 0);
+    assert.ok(r.steps[0].events.some((e) => e.name === 'ProviderRegistered'));
+    assert.equal(await nonce('Bob'), n0 + 1);
+    // stake before whitelisting: refused before anything is sent
+    await assert.rejects(previewAction(s.Bob, (x) => ops.stake(x, 'bob-1')), /refused: the provider is not whitelisted/);
+    assert.equal(await nonce('Bob'), n0 + 1);
+  });
+
+  test('status follows the chain through every condition', async () => {
+    const models = await view.loadModels(s.Bob);
+    assert.equal(models.length, 1);
+    assert.equal(models[0].stake_amount, STAKE);
+    assert.equal(models[0].active_providers, 0);
+    const check = async (expect) => {
+      const p = await view.loadProvider(s.Bob, 'bob-1');
+      assert.equal(p.status.active, p.active, 'derived status equals registry.active');
+      assert.deepEqual(p.status.problems.map((x) => x.condition), expect);
+      return p;
+    };
+    await check(['stake', 'whitelisted']);
+    await ops.whitelist(s.Alice, ['bob-1']);
+    let p = await check(['stake']);
+    assert.equal(p.missing, STAKE);
+    // approve exactly the missing amount, then stake: two steps, the second checked after the first
+    const pre = await previewAction(s.Bob, (x) => ops.stake(x, 'bob-1', { amount: p.missing }));
+    assert.deepEqual(pre.steps.map((x) => [x.message, x.ok]), [['PSP22::approve', true], ['stake_for_provider', false]]);
+    assert.match(pre.steps[1].reason, /allowance/);
+    await sendAction(s.Bob, (x) => ops.stake(x, 'bob-1', { amount: p.missing }));
+    p = await check([]);
+    assert.equal(p.staked, STAKE);
+    assert.equal(BigInt(await s.Bob.token.query('allowance', [s.Bob.signer.address, p.pool])), 0n);
+    assert.equal(p.lock.unlocked, false);
+    assert.equal(p.lock.unlock_epoch, p.lock.last_stake_epoch + 2);
+    assert.ok(p.lock.eta.blocks > 0);
+    await ops.jail(s.Alice, 'bob-1', 3);
+    p = await check(['jailed']);
+    assert.match(p.status.problems[0].text, /jailed until epoch \d+/);
+    await ops.unjail(s.Alice, 'bob-1');
+    await ops.deactivate(s.Bob, 'bob-1');
+    await check(['deactivated']);
+    await ops.reactivate(s.Bob, 'bob-1');
+    await s.Alice.router.tx('disable_model', [MODEL]);
+    await check(['model']);
+    await s.Alice.router.tx('enable_model', [MODEL]);
+    await check([]);
+    assert.equal((await view.loadModels(s.Bob))[0].active_providers, 1);
+    const page = await view.loadActivePage(s.Bob, MODEL, 0, 10);
+    assert.deepEqual(page.providers.map((x) => [x.id, x.url]), [['bob-1', 'https://bob.example']]);
+    const roles = await view.loadRoles(s.Bob, s.Dave.signer.address);
+    assert.deepEqual(roles.roles, { 'pool:1': ['Scheduler'] });
+    assert.equal((await view.loadRoles(s.Bob, s.Bob.signer.address)).any, false);
+    assert.ok((await view.loadRoles(s.Bob, s.Alice.signer.address)).owner.includes('provider_registry'));
+  });
+
+  test('epoch clock matches the contract', async () => {
+    const c = await view.loadEpochClock(s.Bob);
+    assert.equal(c.epoch_length, 6);
+    assert.equal(c.min_epochs_locked, 2);
+    assert.equal(c.epoch_reward_delay, 2);
+    assert.equal(c.blocks_to_next, c.next_epoch_block - c.block);
+    const target = c.current_epoch + 2;
+    const start = Number(await s.Bob.epoch.query('epoch_start_block', [target]));
+    assert.equal(view.blocksUntilEpoch(c, target), start - c.block);
+    const eta = await view.epochEta(s.Bob, c, target);
+    assert.equal(eta.blocks, start - c.block);
+  });
+
+  test('reward rows: reports, correction window, claimable, claimed; cluster lines', async () => {
+    const meta = checkRegistration({ id: 'bob-2', url: 'https://bob2.example' }).metadata;
+    await ops.toggleAutoWhitelist(s.Alice);
+    await sendAction(s.Bob, (x) => ops.registerAndStake(x, 'bob-2', MODEL, meta, { amount: STAKE }));
+    const E = (await view.loadEpochClock(s.Bob)).current_epoch;
+    for (const e of [E, E + 1]) {
+      await ops.advanceToEpoch(s.Ferdie, e + 1);
+      await ops.setEpochRewards(s.Dave, MODEL, e, FUNC(100), 10n, [['bob-1', 7n], ['bob-2', 3n]]);
+    }
+    let r = await view.loadRewardRows(s.Bob, 'bob-1', { from: E, to: E + 2 });
+    assert.deepEqual(r.rows.map((x) => x.state), ['correction_window', 'correction_window', 'in_progress']);
+    assert.equal(r.rows[0].share, FUNC(70));
+    assert.equal(r.rows[0].share, view.shareOf(r.rows[0].total, r.rows[0].boost, r.rows[0].shards, r.rows[0].total_shards));
+    assert.equal(r.rows[0].claimable_from_epoch, E + 2);
+    await ops.advanceToEpoch(s.Ferdie, E + 3);
+    r = await view.loadRewardRows(s.Bob, 'bob-1', { from: E, to: E + 1 });
+    assert.deepEqual(r.rows.map((x) => x.state), ['claimable', 'claimable']);
+    assert.equal(r.pending, FUNC(140));
+    const range = view.defaultClaimRange(r.claimed_through, r.clock);
+    assert.deepEqual(range, { from: 1, to: E + 1 });
+    await sendAction(s.Bob, (x) => ops.claim(x, 'bob-1', range));
+    r = await view.loadRewardRows(s.Bob, 'bob-1', { from: E, to: E + 1 });
+    assert.deepEqual(r.rows.map((x) => x.state), ['claimed', 'claimed']);
+    assert.equal(r.pending, 0n);
+    const pre = await previewAction(s.Bob, (x) => ops.claimCluster(x, { from: 1, to: E + 1 }));
+    const lines = view.clusterLines(pre.steps[0].value);
+    assert.deepEqual(lines.map((l) => [l.id, l.ok]), [['bob-2', true], ['bob-1', false]]);
+    assert.match(lines[1].text, /already claimed|no unclaimed/);
+    assert.equal(view.clusterTotal(pre.steps[0].value), FUNC(60));
+    const before = await ops.balanceOf(s.Bob, s.Bob.signer.address);
+    const sent = await sendAction(s.Bob, (x) => ops.claimCluster(x, { from: 1, to: E + 1 }));
+    assert.ok(sent.steps[0].events.some((e) => e.name === 'ClaimRewardsCluster' || e.name === 'ClaimCluster' || /Cluster/.test(e.name)));
+    assert.equal(await ops.balanceOf(s.Bob, s.Bob.signer.address), before + FUNC(60));
+    assert.equal(Number(await (await s.Bob.pool(MODEL)).query('claimed_through', [providerIdBytes('bob-2')])), E + 1);
+  });
+
+  test('block time: a recent pace on an instant-seal dev chain', async () => {
+    await advanceBlocks(api, 3, s.Ferdie.signer);
+    const t = await view.blockTime(api);
+    assert.ok(['recent', 'consensus', 'unknown'].includes(t.source));
+  });
+});
