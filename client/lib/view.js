@@ -9,6 +9,16 @@ import { ROLES } from './suite.js';
 import { LIMITS } from './rules.js';
 import * as ops from './ops.js';
 
+/** `handle.tryQuery`, also `{ ok: false }` when the contract (an older or newer build) lacks the message. */
+async function maybe(handle, name, args = []) {
+  try {
+    handle.message(name);
+  } catch (e) {
+    return { ok: false, reason: e.message };
+  }
+  return handle.tryQuery(name, args);
+}
+
 const num = (v) => (v === null || v === undefined ? null : Number(v));
 const big = (v) => (v === null || v === undefined ? 0n : BigInt(v));
 
@@ -88,7 +98,7 @@ export async function loadEpochClock(suite, { time } = {}) {
 export async function epochEta(suite, clock, epoch) {
   let blocks = blocksUntilEpoch(clock, epoch);
   if (blocks > 0) {
-    const start = await suite.epoch.tryQuery('epoch_start_block', [Number(epoch)]);
+    const start = await maybe(suite.epoch, 'epoch_start_block', [Number(epoch)]);
     if (start.ok && start.value !== null && start.value !== undefined) blocks = Math.max(0, Number(start.value) - clock.block);
   }
   const ms = clock.block_time_ms === null ? null : blocks * clock.block_time_ms;
@@ -111,7 +121,7 @@ export async function loadModels(suite, { activeCounts = true } = {}) {
       models.map(async (m) => {
         const [active, registered] = await Promise.all([
           ops.activeProviders(suite, m.id, { pageSize: LIMITS.MAX_PAGE_SIZE }),
-          suite.registry.tryQuery('provider_count_by_model', [m.id]),
+          maybe(suite.registry, 'provider_count_by_model', [m.id]),
         ]);
         m.active_providers = active.length;
         m.registered_providers = registered.ok ? Number(registered.value) : null;
@@ -220,7 +230,7 @@ export async function loadPauseStates(suite, models) {
   for (const m of models) targets.push([`pool:${m.id}`, await suite.pool(m.id)]);
   const out = [];
   for (const [key, h] of targets) {
-    const r = await h.tryQuery('paused');
+    const r = await maybe(h, 'paused');
     if (r.ok) out.push({ key, name: h.name, address: h.address, paused: r.value === true });
   }
   return out;
@@ -270,10 +280,10 @@ export async function loadProvider(suite, id, { clock, models } = {}) {
   const model = models?.find((m) => m.id === modelId) ?? (await suite.router.query('get_model', [modelId]));
   const [staked, stakeInfo, active, pending, claimed] = await Promise.all([
     pool.query('get_provider_staked_amount', [bytes]),
-    pool.tryQuery('get_stake', [bytes]),
+    maybe(pool, 'get_stake', [bytes]),
     suite.registry.query('active', [bytes]),
-    pool.tryQuery('pending_rewards', [bytes]),
-    pool.tryQuery('claimed_through', [bytes]),
+    maybe(pool, 'pending_rewards', [bytes]),
+    maybe(pool, 'claimed_through', [bytes]),
   ]);
   const required = big(model?.stake_amount);
   const status = deriveStatus({ info, staked, required, model_enabled: Boolean(model?.enabled), current_epoch: c.current_epoch });
@@ -354,7 +364,7 @@ export async function loadRewardRows(suite, id, { clock, from, to, window = 12 }
   const c = clock ?? (await loadEpochClock(suite));
   const last = to ?? c.current_epoch;
   const first = from ?? Math.max(1, Number(info.registered_epoch ?? 1), last - window + 1);
-  const [claimed, pending] = await Promise.all([pool.tryQuery('claimed_through', [bytes]), pool.tryQuery('pending_rewards', [bytes])]);
+  const [claimed, pending] = await Promise.all([maybe(pool, 'claimed_through', [bytes]), maybe(pool, 'pending_rewards', [bytes])]);
   const claimedThrough = claimed.ok ? Number(claimed.value) : 0;
   const epochs = [];
   for (let e = first; e <= last; e += 1) epochs.push(e);
@@ -404,4 +414,27 @@ export function clusterLines(outcome) {
 /** The total of a cluster outcome (FUNC), when present. */
 export function clusterTotal(outcome) {
   return outcome && outcome.total !== undefined ? big(outcome.total) : null;
+}
+
+// --- small reads the page needs ---------------------------------------------------------------
+
+/** The provider ids `owner` registered, as text (or hex when not UTF-8). */
+export async function providerIdsOf(suite, owner) {
+  return ((await suite.registry.query('get_provider_ids_by_owner', [owner])) ?? []).map((b) => showBytes(b));
+}
+
+/** Registry settings an admin sees: `{ auto_whitelist }` (null when unknown). */
+export async function loadRegistrySettings(suite) {
+  const auto = await maybe(suite.registry, 'auto_whitelist');
+  return { auto_whitelist: auto.ok ? Boolean(auto.value) : null };
+}
+
+/** A model pool's reward funds: `{ balance, reserved, unreserved }` (null when unknown). */
+export async function loadFunding(suite, modelId) {
+  const pool = await suite.pool(Number(modelId));
+  const f = await maybe(pool, 'reward_funding');
+  if (!f.ok || !f.value) return null;
+  const balance = big(f.value.balance);
+  const reserved = big(f.value.reserved);
+  return { balance, reserved, unreserved: balance > reserved ? balance - reserved : 0n };
 }

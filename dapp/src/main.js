@@ -72,21 +72,30 @@ async function loadAbis() {
 }
 
 async function loadDeployment() {
+  // ?deployment=<url> > a file the user opened in this tab > the server's ./deployment.json > the last one opened here
   const q = new URLSearchParams(location.search).get('deployment');
+  const parse = (text) => {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return null;
+    }
+  };
+  let picked = null;
+  try {
+    picked = sessionStorage.getItem(`${STORE}.picked`) ? parse(saved('deployment')) : null;
+  } catch {
+    // storage off
+  }
+  if (!q && picked) return { deployment: picked, from: 'the file you opened' };
   try {
     const r = await fetch(q ?? './deployment.json', { cache: 'no-store' });
     if (r.ok) return { deployment: await r.json(), from: q ?? 'the server' };
   } catch {
     // none served
   }
-  const s = saved('deployment');
-  if (s) {
-    try {
-      return { deployment: JSON.parse(s), from: 'this browser (opened earlier)' };
-    } catch {
-      saved('deployment', null);
-    }
-  }
+  const s = parse(saved('deployment'));
+  if (s) return { deployment: s, from: 'this browser (opened earlier)' };
   return { deployment: null, from: null };
 }
 
@@ -102,6 +111,11 @@ function deploymentPicker() {
       const d = JSON.parse(text);
       if (!d?.contracts?.provider_registry?.address) throw new Error('it has no contracts.provider_registry.address');
       saved('deployment', JSON.stringify(d));
+      try {
+        sessionStorage.setItem(`${STORE}.picked`, '1');
+      } catch {
+        // storage off
+      }
       location.reload();
     } catch (e) {
       banner(`That is not a deployment file: ${e.message}`);
@@ -352,10 +366,7 @@ async function boot() {
     u.searchParams.set('rpc', urlInput.value.trim());
     location.href = u.toString();
   });
-  $('change-deployment').addEventListener('click', () => {
-    saved('deployment', null);
-    clear($('view'), deploymentPicker());
-  });
+  $('change-deployment').addEventListener('click', () => clear($('view'), deploymentPicker()));
   $('conn').textContent = `connecting to ${url}…`;
   try {
     app.api = await connect(url, { timeoutMs: 20_000 });

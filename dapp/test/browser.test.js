@@ -32,6 +32,8 @@ describe('the dapp in headless Chromium', { concurrency: false, timeout: 15 * 60
   let shotN = 0;
   let E; // first reported epoch
   const s = {};
+  const requests = [];
+  const sockets = [];
   const addr = (who) => s[who].signer.address;
   const bytes = (id) => providerIdBytes(id);
   const balance = (who) => ops.balanceOf(s.Alice, addr(who));
@@ -114,6 +116,8 @@ describe('the dapp in headless Chromium', { concurrency: false, timeout: 15 * 60
     pageUrl = `${server.url}?rpc=${encodeURIComponent(node.url)}`;
     ({ page, ...browser } = await launchBrowser());
     page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+    page.on('request', (r) => requests.push(r.url()));
+    page.on('websocket', (ws) => sockets.push(ws.url()));
     // An injected extension (the window.injectedWeb3 protocol @polkadot/extension-dapp reads):
     // it holds Eve's account and signs payloads with Eve's key, outside the page.
     await page.exposeFunction('funcTestSign', (payload) => {
@@ -382,5 +386,12 @@ describe('the dapp in headless Chromium', { concurrency: false, timeout: 15 * 60
     await page.waitForFunction(() => document.querySelector('#view')?.dataset.view === 'register');
     await page.keyboard.press('Tab');
     assert.ok(await page.evaluate(() => document.activeElement && document.activeElement !== document.body));
+  });
+
+  test('the page loaded nothing but its own files and talked only to the node', () => {
+    const foreign = requests.filter((u) => !u.startsWith(server.url) && !u.startsWith('data:'));
+    assert.deepEqual(foreign, []);
+    assert.ok(sockets.length > 0);
+    for (const u of sockets) assert.equal(new URL(u).port, new URL(node.url).port);
   });
 });

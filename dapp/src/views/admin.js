@@ -1,6 +1,6 @@
 // Admin view, shown only to accounts holding a role: whitelist / jail, the scheduler's report,
 // reward funding and boosts, pause, and any other message of the ABIs through a generated form.
-import { formatFunc, showBytes } from '../../../client/lib/codec.js';
+import { formatFunc } from '../../../client/lib/codec.js';
 import { messageFields, mutatingMessages, parseField } from '../../../client/lib/args.js';
 import { LIMITS } from '../../../client/lib/rules.js';
 import { h, clear, field, dl } from '../dom.js';
@@ -31,7 +31,7 @@ export async function adminView(main, ctx) {
     const idf = keep(field('Provider ids (comma or space separated)', { name: 'admin-ids', value: st.ids, hint: `At most ${LIMITS.MAX_BATCH_SIZE} per transaction.` }), 'ids');
     const jid = keep(field('Provider id to jail or release', { name: 'admin-jail-id', value: st.jailId }), 'jailId');
     const jep = keep(field('Jail for epochs', { name: 'admin-jail-epochs', type: 'number', inputmode: 'numeric', value: st.jailEpochs }), 'jailEpochs');
-    const auto = await app.suite.registry.tryQuery('auto_whitelist');
+    const { auto_whitelist: auto } = await view.loadRegistrySettings(app.suite);
     sections.push(
       h(
         'section',
@@ -54,8 +54,8 @@ export async function adminView(main, ctx) {
         h(
           'p',
           {},
-          `Automatic whitelist: ${auto.ok ? (auto.value ? 'on' : 'off') : 'unknown'} `,
-          h('button', { type: 'button', name: 'toggle-auto', onclick: () => ctx.act('Toggle the automatic whitelist', (s) => ops.toggleAutoWhitelist(s)) }, auto.ok && auto.value ? 'Turn off' : 'Turn on'),
+          `Automatic whitelist: ${auto === null ? 'unknown' : auto ? 'on' : 'off'} `,
+          h('button', { type: 'button', name: 'toggle-auto', onclick: () => ctx.act('Toggle the automatic whitelist', (s) => ops.toggleAutoWhitelist(s)) }, auto ? 'Turn off' : 'Turn on'),
         ),
       ),
     );
@@ -113,8 +113,7 @@ export async function adminView(main, ctx) {
       st.model = fm.input.value;
       adminView(main, ctx);
     });
-    const pool = await app.suite.pool(Number(fm.input.value));
-    const funding = await pool.tryQuery('reward_funding');
+    const funding = await view.loadFunding(app.suite, Number(fm.input.value));
     const fund = keep(field('Fund rewards (FUNC)', { name: 'fund-amount', inputmode: 'decimal', value: st.fund, placeholder: '1000' }), 'fund');
     const be = keep(field('Boost: epochs', { name: 'boost-epochs', type: 'number', inputmode: 'numeric', value: st.boostEpochs, placeholder: '5', hint: `1 to ${LIMITS.MAX_BOOST_EPOCHS}; the amount must divide evenly.` }), 'boostEpochs');
     const ba = keep(field('Boost: amount (FUNC)', { name: 'boost-amount', inputmode: 'decimal', value: st.boostAmount, placeholder: '50' }), 'boostAmount');
@@ -124,10 +123,11 @@ export async function adminView(main, ctx) {
         { class: 'panel', 'aria-labelledby': 'fund-title' },
         h('h3', { id: 'fund-title' }, 'Reward funding and boosts'),
         fm.wrap,
-        funding.ok
+        funding
           ? dl([
-              ['Funds held for rewards', h('span', { 'data-funding-balance': funding.value.balance.toString() }, formatFunc(funding.value.balance))],
-              ['Reserved for reported epochs', formatFunc(funding.value.reserved)],
+              ['Funds held for rewards', h('span', { 'data-funding-balance': funding.balance.toString() }, formatFunc(funding.balance))],
+              ['Reserved for reported epochs', formatFunc(funding.reserved)],
+              ['Unreserved', formatFunc(funding.unreserved)],
             ])
           : null,
         h('div', { class: 'row' }, fund.wrap, h('button', { type: 'button', name: 'fund', onclick: () => { const a = ctx.parseAmount(fund.input.value); ctx.act(`Fund the model ${fm.input.value} pool with ${formatFunc(a)}`, (s) => ops.fundRewards(s, Number(fm.input.value), a)); } }, 'Fund')),
@@ -140,7 +140,6 @@ export async function adminView(main, ctx) {
   const states = await view.loadPauseStates(app.suite, app.models);
   const pausable = states.filter((x) => view.holds(roles, x.key, 'Pauser'));
   if (pausable.length) {
-    const target = (key) => (key === 'provider_registry' ? 'registry' : key === 'model_router' ? 'router' : key === 'epoch_controller' ? 'epoch' : key);
     sections.push(
       h(
         'section',
@@ -154,7 +153,7 @@ export async function adminView(main, ctx) {
               'li',
               { 'data-pause': x.key },
               `${x.key}: ${x.paused ? 'paused' : 'running'} `,
-              h('button', { type: 'button', onclick: () => ctx.act(`${x.paused ? 'Unpause' : 'Pause'} ${x.key}`, (s) => ops.pause(s, [target(x.key)], { unpause: x.paused })) }, x.paused ? 'Unpause' : 'Pause'),
+              h('button', { type: 'button', onclick: () => ctx.act(`${x.paused ? 'Unpause' : 'Pause'} ${x.key}`, (s) => ops.pause(s, [x.key], { unpause: x.paused })) }, x.paused ? 'Unpause' : 'Pause'),
             ),
           ),
         ),

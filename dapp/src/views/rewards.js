@@ -1,6 +1,6 @@
 // Rewards: a chart and a table per epoch (total, boost, my shards, my share, state), the pending
 // total, a claim of one provider over a chosen range and the cluster claim of all providers.
-import { formatFunc, showBytes } from '../../../client/lib/codec.js';
+import { formatFunc } from '../../../client/lib/codec.js';
 import { h, clear, field } from '../dom.js';
 import { rewardChart } from '../chart.js';
 
@@ -10,8 +10,7 @@ export async function rewardsView(main, ctx) {
     clear(main, h('section', { class: 'panel' }, h('h2', {}, 'Rewards'), h('p', {}, 'Choose an account to see its rewards.')));
     return;
   }
-  const ids = await app.suite.registry.query('get_provider_ids_by_owner', [app.account.address]);
-  const names = (ids ?? []).map((b) => showBytes(b));
+  const names = await view.providerIdsOf(app.suite, app.account.address);
   if (!names.length) {
     clear(main, h('section', { class: 'panel' }, h('h2', {}, 'Rewards'), h('p', {}, 'No provider yet.')));
     return;

@@ -1,0 +1,67 @@
+// Offline checks of the dapp's sources and build: one chain-access layer (no message names or
+// error sentences of the contracts copied into the page), a static build that loads nothing but
+// its own files and the node's websocket.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Abi } from '@polkadot/api-contract';
+import { ERROR_TABLE, describeError, loadBundles } from '../../client/lib/index.js';
+import { requireBundles } from '../../client/test/helpers.js';
+import { DAPP, buildDapp } from './harness.js';
+
+function sources(dir = join(DAPP, 'src')) {
+  const out = [];
+  for (const f of readdirSync(dir)) {
+    const p = join(dir, f);
+    if (statSync(p).isDirectory()) out.push(...sources(p));
+    else if (/\.(js|html)$/.test(f)) out.push({ path: p, text: readFileSync(p, 'utf8') });
+  }
+  return out;
+}
+
+test('the page names no contract message: every call goes through client/lib', () => {
+  const bundles = loadBundles(requireBundles());
+  const labels = new Set();
+  for (const b of Object.values(bundles)) {
+    for (const m of new Abi(b).messages) {
+      const short = m.identifier.split('::').pop();
+      if (short.includes('_')) labels.add(short); // plain words such as "register" or "pause" are UI text too
+    }
+  }
+  assert.ok(labels.size > 20);
+  const hits = [];
+  for (const { path, text } of sources()) {
+    for (const l of labels) if (new RegExp(`['"\`]${l}['"\`(]`).test(text)) hits.push(`${path}: ${l}`);
+  }
+  assert.deepEqual(hits, []);
+});
+
+test('the page copies no error sentence of client/lib/errors.js', () => {
+  const sentences = [];
+  for (const [type, variants] of Object.entries(ERROR_TABLE)) {
+    for (const [variant, fn] of Object.entries(variants)) {
+      if (fn.length === 0) sentences.push(describeError(type, variant));
+    }
+  }
+  const hits = [];
+  for (const { path, text } of sources()) for (const s of sentences) if (s.length > 20 && text.includes(s)) hits.push(`${path}: ${s}`);
+  assert.deepEqual(hits, []);
+});
+
+test('static build: relative assets only, a CSP that allows only this origin and websockets', () => {
+  const out = buildDapp(join(mkdtempSync(join(tmpdir(), 'func-dapp-build-')), 'dist'));
+  const html = readFileSync(join(out, 'index.html'), 'utf8');
+  for (const [, url] of html.matchAll(/(?:src|href)="([^"]+)"/g)) assert.match(url, /^(\.\/|#)/, `${url} is not a relative asset`);
+  assert.match(html, /default-src 'self'; connect-src 'self' ws: wss:/);
+  const files = readdirSync(out);
+  for (const f of ['index.html', 'app.js', 'app.css']) assert.ok(files.includes(f), f);
+  const abis = readdirSync(join(out, 'abi'));
+  assert.equal(abis.length, 5);
+  for (const f of abis) {
+    const j = JSON.parse(readFileSync(join(out, 'abi', f), 'utf8'));
+    assert.equal(j.source.wasm, undefined, 'ABIs ship without their Wasm');
+    assert.match(j.source.hash, /^0x[0-9a-f]{64}$/);
+  }
+});
