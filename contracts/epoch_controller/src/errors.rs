@@ -16,6 +16,9 @@ pub enum EpochError {
     MinEpochsLockedOutOfBounds { min: u32, max: u32 },
     /// `epoch_reward_delay` must be within `min..=max` epochs.
     RewardDelayOutOfBounds { min: u32, max: u32 },
+    /// A previous reward delay change is still in transition; a new one is accepted from
+    /// `until_epoch` on.
+    RewardDelayChangeInProgress { until_epoch: u32 },
     /// The next epoch boundary lies beyond the last block number (`u32::MAX`).
     Overflow,
 }

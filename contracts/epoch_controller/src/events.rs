@@ -23,10 +23,12 @@ pub struct MinEpochsLockedUpdated {
     pub min_epochs_locked: u32,
 }
 
-/// The number of epochs before an epoch's rewards can be claimed changed, with immediate
-/// effect.
+/// The number of epochs before an epoch's rewards can be claimed changed for the epochs from
+/// `effective_epoch` on (earlier epochs keep their delay, so finality only moves forward).
 #[ink::event]
 pub struct EpochRewardDelayUpdated {
     /// The new `epoch_reward_delay`.
     pub epoch_reward_delay: u32,
+    /// First epoch with the new delay (1 for the constructor's event).
+    pub effective_epoch: u32,
 }

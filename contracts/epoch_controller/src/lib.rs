@@ -11,16 +11,19 @@
 #![deny(clippy::arithmetic_side_effects)]
 
 pub mod clock;
+pub mod delay;
 pub mod errors;
 pub mod events;
 
 pub use clock::Checkpoint;
+pub use delay::DelaySchedule;
 pub use errors::EpochError;
 
 #[ink::contract]
 pub mod epoch_controller {
     use crate::{
         clock::{Checkpoint, EpochClock},
+        delay::DelaySchedule,
         errors::EpochError,
         events::{EpochLengthUpdated, EpochRewardDelayUpdated, MinEpochsLockedUpdated},
     };
@@ -42,8 +45,9 @@ pub mod epoch_controller {
         clock: EpochClock,
         /// Epochs a stake stays locked after the latest stake.
         min_epochs_locked: u32,
-        /// Epochs between the end of an epoch and its rewards becoming claimable.
-        epoch_reward_delay: u32,
+        /// Epochs between the end of an epoch and its rewards becoming claimable, per epoch
+        /// (a change applies to epochs that have not started; see [`crate::delay`]).
+        reward_delay: DelaySchedule,
     }
 
     impl EpochControllerContract {
@@ -77,7 +81,7 @@ pub mod epoch_controller {
                 access: AccessControl::new(Self::env().caller()),
                 clock: EpochClock::new(first_epoch_block, epoch_length),
                 min_epochs_locked,
-                epoch_reward_delay,
+                reward_delay: DelaySchedule::new(epoch_reward_delay),
             };
             Self::env().emit_event(EpochLengthUpdated {
                 epoch_length,
@@ -85,7 +89,10 @@ pub mod epoch_controller {
                 effective_block: first_epoch_block,
             });
             Self::env().emit_event(MinEpochsLockedUpdated { min_epochs_locked });
-            Self::env().emit_event(EpochRewardDelayUpdated { epoch_reward_delay });
+            Self::env().emit_event(EpochRewardDelayUpdated {
+                epoch_reward_delay,
+                effective_epoch: 1,
+            });
             Ok(contract)
         }
 
@@ -114,8 +121,9 @@ pub mod epoch_controller {
             self.next_epoch_block_at(self.env().block_number())
         }
 
-        /// The last epoch whose rewards can be claimed: `current_epoch − epoch_reward_delay`,
-        /// 0 (none) while that would be below 1.
+        /// The last epoch whose rewards can be claimed (0: none): `current_epoch −
+        /// epoch_reward_delay` under a constant delay; never lower than before, whatever the
+        /// owner changes (see `set_epoch_reward_delay`).
         ///
         /// # Errors
         /// None (a view).
@@ -183,7 +191,8 @@ pub mod epoch_controller {
             self.min_epochs_locked
         }
 
-        /// Epoch `e`'s rewards are claimable once `e ≤ current_epoch − epoch_reward_delay`.
+        /// The reward delay of the epoch running now, in epochs: epoch `e` becomes claimable
+        /// `d(e)` epochs after it ends, once every earlier epoch is claimable too.
         ///
         /// # Errors
         /// None (a view).
@@ -192,7 +201,20 @@ pub mod epoch_controller {
         /// None.
         #[ink(message)]
         pub fn epoch_reward_delay(&self) -> u32 {
-            self.epoch_reward_delay
+            let current = self.epoch_at(self.env().block_number());
+            self.reward_delay.delay_at(current)
+        }
+
+        /// The delay of every epoch: `old` before `from_epoch`, `new` from it on.
+        ///
+        /// # Errors
+        /// None (a view).
+        ///
+        /// # Events
+        /// None.
+        #[ink(message)]
+        pub fn reward_delay_schedule(&self) -> DelaySchedule {
+            self.reward_delay
         }
 
         /// Owner only: from the next epoch boundary on, epochs last `epoch_length` blocks. The
@@ -237,15 +259,17 @@ pub mod epoch_controller {
             Ok(())
         }
 
-        /// Owner only: sets `epoch_reward_delay`, with immediate effect. Raising it moves
-        /// `last_claimable_epoch` back; the pools remember the highest last claimable epoch
-        /// they have seen, so an epoch that became final stays final.
+        /// Owner only: sets the reward delay of every epoch that has not started yet (the
+        /// running epoch and all ended ones keep theirs), so finality only moves forward:
+        /// raising the delay never reopens a final epoch and lowering it never cuts a report
+        /// window short. Until every epoch of a previous change has settled, a new change is
+        /// refused; before the previous change took effect it is replaced.
         ///
         /// # Errors
-        /// `Access(NotOwner)`; `RewardDelayOutOfBounds`.
+        /// `Access(NotOwner)`; `RewardDelayOutOfBounds`; `RewardDelayChangeInProgress`.
         ///
         /// # Events
-        /// `EpochRewardDelayUpdated { epoch_reward_delay }`.
+        /// `EpochRewardDelayUpdated { epoch_reward_delay, effective_epoch }`.
         #[ink(message)]
         pub fn set_epoch_reward_delay(
             &mut self,
@@ -253,9 +277,16 @@ pub mod epoch_controller {
         ) -> Result<(), EpochError> {
             self.access.ensure_owner()?;
             check_epoch_reward_delay(epoch_reward_delay)?;
-            self.epoch_reward_delay = epoch_reward_delay;
-            self.env()
-                .emit_event(EpochRewardDelayUpdated { epoch_reward_delay });
+            let current = self.epoch_at(self.env().block_number());
+            self.reward_delay
+                .change(current, epoch_reward_delay)
+                .map_err(|error| EpochError::RewardDelayChangeInProgress {
+                    until_epoch: error.until_epoch,
+                })?;
+            self.env().emit_event(EpochRewardDelayUpdated {
+                epoch_reward_delay,
+                effective_epoch: self.reward_delay.from_epoch,
+            });
             Ok(())
         }
 
@@ -338,7 +369,7 @@ pub mod epoch_controller {
 
         fn last_claimable_at(&self, block: u32) -> EpochId {
             // Saturating by definition: no epoch is claimable (0) until the delay has passed.
-            self.epoch_at(block).saturating_sub(self.epoch_reward_delay)
+            self.reward_delay.last_claimable(self.epoch_at(block))
         }
     }
 
@@ -360,7 +391,7 @@ pub mod epoch_controller {
                 last_claimable_epoch: self.last_claimable_at(block),
                 epoch_length: self.clock.length_at(block),
                 min_epochs_locked: self.min_epochs_locked,
-                epoch_reward_delay: self.epoch_reward_delay,
+                epoch_reward_delay: self.reward_delay.delay_at(self.epoch_at(block)),
             }
         }
     }

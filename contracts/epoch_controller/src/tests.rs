@@ -264,7 +264,8 @@ fn epoch_info_matches_the_single_views() {
         EpochInfo {
             current_epoch: 5,
             next_epoch_block: FIRST + 44,
-            last_claimable_epoch: 2,
+            // Epochs up to 4 keep delay 2: epoch 3 is claimable in epoch 5.
+            last_claimable_epoch: 3,
             epoch_length: 4,
             min_epochs_locked: 7,
             epoch_reward_delay: 3,
@@ -466,20 +467,84 @@ fn set_min_epochs_locked_by_non_owner_fails_and_changes_nothing() {
 // ---- set_epoch_reward_delay ----
 
 #[ink::test]
-fn set_epoch_reward_delay_updates_emits_and_moves_last_claimable() {
+fn set_epoch_reward_delay_applies_from_the_next_epoch_and_emits() {
     let mut contract = deploy();
     set_block(FIRST + 95); // epoch 10
     assert_eq!(contract.last_claimable_epoch(), 10 - DELAY);
     assert_eq!(contract.set_epoch_reward_delay(5), Ok(()));
-    assert_eq!(contract.epoch_reward_delay(), 5);
-    assert_eq!(contract.last_claimable_epoch(), 5);
+    // The running epoch keeps its delay; the frontier does not move back.
+    assert_eq!(contract.epoch_reward_delay(), DELAY);
+    assert_eq!(contract.last_claimable_epoch(), 8);
+    // A second change before the first takes effect replaces it.
     assert_eq!(contract.set_epoch_reward_delay(MAX_REWARD_DELAY), Ok(()));
-    assert_eq!(contract.last_claimable_epoch(), 0);
+    assert_eq!(
+        contract.reward_delay_schedule(),
+        crate::DelaySchedule {
+            old: DELAY,
+            new: MAX_REWARD_DELAY,
+            from_epoch: 11
+        }
+    );
+    set_block(FIRST + 105); // epoch 11
+    assert_eq!(contract.epoch_reward_delay(), MAX_REWARD_DELAY);
+    assert_eq!(contract.last_claimable_epoch(), 9);
     let updates: Vec<_> = events_of::<EpochRewardDelayUpdated>()
         .into_iter()
-        .map(|e| e.epoch_reward_delay)
+        .map(|e| (e.epoch_reward_delay, e.effective_epoch))
         .collect();
-    assert_eq!(updates, vec![DELAY, 5, MAX_REWARD_DELAY]);
+    assert_eq!(updates, vec![(DELAY, 1), (5, 11), (MAX_REWARD_DELAY, 11)]);
+}
+
+/// Issue 11.4: raising the delay used to move `last_claimable_epoch` back (reopening final
+/// epochs), lowering it used to finalize epochs in the middle of their window.
+#[ink::test]
+fn finality_only_moves_forward_when_the_delay_changes() {
+    let mut contract = deploy();
+    set_block(FIRST + 95); // epoch 10, last claimable 8
+    contract.set_epoch_reward_delay(5).unwrap();
+    let mut previous = 0;
+    let mut seen = Vec::new();
+    for epoch in 10..=20 {
+        set_block(FIRST + (epoch - 1) * LENGTH);
+        let last = contract.last_claimable_epoch();
+        assert!(last >= previous, "frontier moved back at epoch {epoch}");
+        previous = last;
+        seen.push(last);
+    }
+    // Epoch 10 (delay 2) is claimable at 12; epoch 11 (delay 5) at 16.
+    assert_eq!(seen, vec![8, 9, 10, 10, 10, 10, 11, 12, 13, 14, 15]);
+
+    // Lowering: no epoch becomes final before its own delay has passed.
+    set_block(FIRST + 19 * LENGTH); // epoch 20
+    assert_eq!(
+        contract.set_epoch_reward_delay(2),
+        Ok(()),
+        "the previous change has settled"
+    );
+    let mut seen = Vec::new();
+    for epoch in 20..=27 {
+        set_block(FIRST + (epoch - 1) * LENGTH);
+        seen.push(contract.last_claimable_epoch());
+    }
+    // Epoch 20 (delay 5) is final at 25; epochs 21..=23 (delay 2) then at once.
+    assert_eq!(seen, vec![15, 16, 17, 18, 19, 23, 24, 25]);
+}
+
+#[ink::test]
+fn set_epoch_reward_delay_during_a_transition_fails_and_changes_nothing() {
+    let mut contract = deploy();
+    set_block(FIRST + 95); // epoch 10
+    contract.set_epoch_reward_delay(5).unwrap();
+    set_block(FIRST + 105); // epoch 11: the change is in transition until epoch 15
+    let events = event_count();
+    assert_eq!(
+        contract.set_epoch_reward_delay(3),
+        Err(EpochError::RewardDelayChangeInProgress { until_epoch: 15 })
+    );
+    assert_eq!(contract.epoch_reward_delay(), 5);
+    assert_eq!(event_count(), events);
+    set_block(FIRST + 145); // epoch 15
+    assert_eq!(contract.set_epoch_reward_delay(3), Ok(()));
 }
 
 #[ink::test]

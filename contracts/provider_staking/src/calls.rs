@@ -51,6 +51,12 @@ pub fn transfer(token: AccountId, to: AccountId, amount: Balance) -> Result<(), 
     .map_err(StakingError::Token)
 }
 
+/// `PSP22::balance_of`: FUNC held by `owner`.
+pub fn balance_of(token: AccountId, owner: AccountId) -> Result<Balance, StakingError> {
+    let token: TokenRef = token.into();
+    returned(token.call().balance_of(owner).try_invoke())
+}
+
 /// `ProviderRegistry::staking_view`: owner, model, whitelist, jail and deactivation of `id`.
 pub fn staking_view(registry: AccountId, id: ProviderId) -> Result<ProviderView, StakingError> {
     let registry: RegistryRef = registry.into();

@@ -94,3 +94,29 @@ pub struct BoostForNEpochs {
 pub struct EpochHardCapUpdated {
     pub hard_cap: Balance,
 }
+
+/// When `epoch` became final, `amount` of its reservation could never be claimed (shares of
+/// shards nobody recorded, a boost nobody earned, rounding dust) and went back to the
+/// unreserved funds.
+#[ink::event]
+pub struct UnclaimableRewardReleased {
+    #[ink(topic)]
+    pub epoch: EpochId,
+    pub amount: Balance,
+}
+
+/// The owner took `amount` FUNC of the unreserved reward funds out to `to`.
+#[ink::event]
+pub struct RewardsWithdrawn {
+    #[ink(topic)]
+    pub to: AccountId,
+    pub amount: Balance,
+}
+
+/// The owner recovered `amount` FUNC sent to the pool outside staking and funding.
+#[ink::event]
+pub struct ExcessWithdrawn {
+    #[ink(topic)]
+    pub to: AccountId,
+    pub amount: Balance,
+}

@@ -9,7 +9,7 @@ use func_interfaces::{ensure, Balance, StakingError};
 pub struct RewardFunding {
     /// FUNC held for rewards (funds and boosts in, claims out).
     pub balance: Balance,
-    /// FUNC promised to reported epochs and not yet claimed (includes rounding dust).
+    /// FUNC promised to boosts and reported epochs and not yet claimed or released.
     pub reserved: Balance,
 }
 
@@ -53,6 +53,43 @@ impl RewardFunding {
         );
         // `amount <= balance - reserved`, so the sum is at most `balance`.
         self.reserved = reserved.saturating_add(amount);
+        Ok(())
+    }
+
+    /// Reserves `amount` of the unreserved funds (boosts, when funded).
+    ///
+    /// # Errors
+    /// As [`Self::re_reserve`].
+    pub fn reserve(&mut self, amount: Balance) -> Result<(), StakingError> {
+        self.re_reserve(0, amount)
+    }
+
+    /// Returns `amount` of the reservation to the unreserved funds (what nobody can claim from
+    /// a final epoch). Unchanged on error.
+    ///
+    /// # Errors
+    /// `Overflow` if `amount` exceeds the reservation.
+    pub fn release(&mut self, amount: Balance) -> Result<(), StakingError> {
+        self.reserved = self
+            .reserved
+            .checked_sub(amount)
+            .ok_or(StakingError::Overflow)?;
+        Ok(())
+    }
+
+    /// Takes `amount` of the unreserved funds out of the pool. Unchanged on error.
+    ///
+    /// # Errors
+    /// `ZeroAmount`; `InsufficientRewardFunding` with the unreserved funds.
+    pub fn withdraw(&mut self, amount: Balance) -> Result<(), StakingError> {
+        ensure!(amount > 0, StakingError::ZeroAmount);
+        let available = self.unreserved();
+        ensure!(
+            amount <= available,
+            StakingError::InsufficientRewardFunding { available }
+        );
+        // `amount <= balance - reserved <= balance`.
+        self.balance = self.balance.saturating_sub(amount);
         Ok(())
     }
 
@@ -130,6 +167,27 @@ mod tests {
         let mut f = funding(100, 10);
         assert_eq!(f.re_reserve(11, 0), Err(StakingError::Overflow));
         assert_eq!(f, funding(100, 10));
+    }
+
+    #[test]
+    fn release_returns_reserved_funds_to_unreserved() {
+        let mut f = funding(100, 40);
+        f.release(15).unwrap();
+        assert_eq!(f, funding(100, 25));
+        assert_eq!(f.release(26), Err(StakingError::Overflow));
+        assert_eq!(f, funding(100, 25));
+    }
+
+    #[test]
+    fn withdraw_takes_only_unreserved_funds() {
+        let mut f = funding(100, 40);
+        assert_eq!(
+            f.withdraw(61),
+            Err(StakingError::InsufficientRewardFunding { available: 60 })
+        );
+        assert_eq!(f.withdraw(0), Err(StakingError::ZeroAmount));
+        f.withdraw(60).unwrap();
+        assert_eq!(f, funding(40, 40));
     }
 
     #[test]

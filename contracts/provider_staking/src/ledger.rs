@@ -1,12 +1,21 @@
-//! Rewards: funding, the scheduler's per-epoch reports and each provider's reward ledger.
+//! Rewards: funding, the scheduler's per-epoch reports and each earner's reward ledger.
 //!
-//! - The scheduler reports an ended, not yet final epoch: its reward `total` (≤ hard cap; the
-//!   epoch's boost is added) and `total_shards`, then each provider's shards in batches. The
-//!   reward `total + boost` is reserved from the funding when reported, so it is always payable.
-//! - An epoch is final once it is ≤ `finalized_through`, the highest last-claimable epoch seen.
-//!   Final epochs are never reported again.
-//! - A provider's reported, not yet final epochs sit in its pending list (≤ `MAX_REWARD_DELAY`).
-//!   Final pending epochs are folded, in epoch order, into the provider's append-only ledger of
+//! - Rewards belong to an *earner*: a provider id together with the owner who held its stake in
+//!   the epoch (see `stakes`). A later holder of the same id never sees an earlier holder's
+//!   rewards, and an earlier holder can still claim them.
+//! - A boost is reserved when it is funded, for its own epoch only. The scheduler reports an
+//!   ended, not yet final epoch: its reward `total` (≤ hard cap; the epoch's boost is added),
+//!   reserved from the unreserved funds, and `total_shards`, then each provider's shards in
+//!   batches. A promised reward is therefore always payable, and a boosted epoch can always be
+//!   reported (a total of 0 gives its providers the boost alone).
+//! - An epoch is final once it is ≤ the last claimable epoch (the controller's frontier, which
+//!   only moves forward). Final epochs are never reported again. When an epoch is final, what
+//!   nobody can ever claim from it (the share of unrecorded shards, a boost nobody earned, and
+//!   the rounding dust) is released to the unreserved funds: `release_final`, run before every
+//!   ledger change. Each epoch keeps `allocated` ≥ the sum of its earners' shares, so a release
+//!   never touches a reward that can still be claimed.
+//! - An earner's reported, not yet final epochs sit in its pending list (≤ `MAX_REWARD_DELAY`).
+//!   Final pending epochs are folded, in epoch order, into the earner's append-only ledger of
 //!   `(epoch, cumulative reward)` entries, before a new epoch enters the list and at claim time.
 //! - A claim reads the cumulative reward at its last epoch (last entry, else binary search) and
 //!   pays the difference to what was already claimed: O(log n) storage reads in the number n of
@@ -14,13 +23,16 @@
 use crate::funding::RewardFunding;
 use func_interfaces::{
     ensure,
-    limits::{MAX_BATCH_SIZE, MAX_BOOST_EPOCHS, MAX_PROVIDER_ID_LEN, MAX_REWARD_DELAY},
-    Balance, EpochId, EpochInfo, ProviderId, StakingError,
+    limits::{MAX_BATCH_SIZE, MAX_BOOST_EPOCHS, MAX_REWARD_DELAY},
+    AccountId, Balance, EpochId, EpochInfo, ProviderId, StakingError,
 };
 use ink::{
     prelude::vec::Vec,
-    storage::{traits::ManualKey, Mapping},
+    storage::{traits::ManualKey, Lazy, Mapping},
 };
+
+/// Who earns a reward: a provider id and the owner who held its stake in the epoch.
+pub type Earner = (ProviderId, AccountId);
 
 #[cfg(test)]
 mod tests;
@@ -38,6 +50,10 @@ pub struct EpochReward {
     pub total_shards: u64,
     /// Sum of the provider shards recorded so far (≤ `total_shards`).
     pub recorded_shards: u64,
+    /// At least the sum of the recorded providers' shares (exactly that sum unless the total
+    /// was corrected after shards were recorded; then `amount × recorded / total_shards`).
+    /// What is above it is released when the epoch becomes final.
+    pub allocated: Balance,
 }
 
 impl EpochReward {
@@ -61,8 +77,8 @@ pub struct LedgerEntry {
     pub cumulative: Balance,
 }
 
-/// A provider's claim state. Created at its first stake and never removed, so rewards survive
-/// unstaking.
+/// An earner's claim state (absent: nothing earned or claimed yet). Never removed, so rewards
+/// survive unstaking and deregistration.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
@@ -168,10 +184,14 @@ pub struct RewardLedger {
     finalized_through: EpochId,
     epoch_rewards: Mapping<EpochId, EpochReward, ManualKey<0x4550_5257>>, // "EPRW"
     boosts: Mapping<EpochId, Balance, ManualKey<0x424f_5354>>,            // "BOST"
-    accounts: Mapping<ProviderId, RewardAccount, ManualKey<0x5241_4343>>, // "RACC"
-    pending: Mapping<ProviderId, Vec<EpochId>, ManualKey<0x5045_4e44>>,   // "PEND"
-    shards: Mapping<(ProviderId, EpochId), u64, ManualKey<0x5348_5244>>,  // "SHRD"
-    entries: Mapping<(ProviderId, u32), LedgerEntry, ManualKey<0x4c45_4447>>, // "LEDG"
+    /// Epochs holding a reservation not yet settled by `release_final`, ascending. Bound: they
+    /// are not final, so they lie within `MAX_REWARD_DELAY` epochs before the current one or
+    /// within `MAX_BOOST_EPOCHS` after it.
+    open_epochs: Lazy<Vec<EpochId>, ManualKey<0x4f50_454e>>, // "OPEN"
+    accounts: Mapping<Earner, RewardAccount, ManualKey<0x5241_4343>>,     // "RACC"
+    pending: Mapping<Earner, Vec<EpochId>, ManualKey<0x5045_4e44>>,       // "PEND"
+    shards: Mapping<(Earner, EpochId), u64, ManualKey<0x5348_5244>>,      // "SHRD"
+    entries: Mapping<(Earner, u32), LedgerEntry, ManualKey<0x4c45_4447>>, // "LEDG"
 }
 
 impl Default for RewardLedger {
@@ -183,6 +203,7 @@ impl Default for RewardLedger {
             finalized_through: 0,
             epoch_rewards: Mapping::default(),
             boosts: Mapping::default(),
+            open_epochs: Lazy::default(),
             accounts: Mapping::default(),
             pending: Mapping::default(),
             shards: Mapping::default(),
@@ -194,6 +215,19 @@ impl Default for RewardLedger {
 impl RewardLedger {
     pub fn funding(&self) -> RewardFunding {
         self.funding
+    }
+
+    /// The funding as it will be once every epoch final under `info` is released (what the
+    /// next ledger change will store).
+    ///
+    /// # Errors
+    /// `Overflow`.
+    pub fn funding_at(&self, info: &EpochInfo) -> Result<RewardFunding, StakingError> {
+        let mut funding = self.funding;
+        for (_, amount) in self.releasable(self.finality(info))? {
+            funding.release(amount)?;
+        }
+        Ok(funding)
     }
 
     pub fn hard_cap(&self) -> Balance {
@@ -218,6 +252,11 @@ impl RewardLedger {
         self.boosts.get(epoch).unwrap_or(0)
     }
 
+    /// Epochs whose reservation is not settled yet, ascending.
+    pub fn open_epochs(&self) -> Vec<EpochId> {
+        self.open_epochs.get().unwrap_or_default()
+    }
+
     /// `total + boost` of a reported epoch; the boost alone for an unreported one.
     pub fn total_reward_for_epoch(&self, epoch: EpochId) -> Balance {
         match self.epoch_reward(epoch) {
@@ -227,23 +266,16 @@ impl RewardLedger {
         }
     }
 
-    /// Shards recorded for `id` in `epoch` (0 if none).
-    pub fn provider_shards(&self, id: &ProviderId, epoch: EpochId) -> u64 {
-        self.shards.get((id, epoch)).unwrap_or(0)
+    /// Shards recorded for `earner` in `epoch` (0 if none).
+    pub fn provider_shards(&self, earner: &Earner, epoch: EpochId) -> u64 {
+        self.shards.get((earner, epoch)).unwrap_or(0)
     }
 
-    /// Last epoch `id` claimed (0: none).
-    pub fn claimed_through(&self, id: &ProviderId) -> EpochId {
+    /// Last epoch `earner` claimed (0: none).
+    pub fn claimed_through(&self, earner: &Earner) -> EpochId {
         self.accounts
-            .get(id)
+            .get(earner)
             .map_or(0, |account| account.claimed_through)
-    }
-
-    /// Creates `id`'s reward account unless it exists (at every stake).
-    pub fn open_account(&mut self, id: &ProviderId) {
-        if !self.accounts.contains(id) {
-            self.accounts.insert(id, &RewardAccount::default());
-        }
     }
 
     /// Adds `amount` to the reward funds.
@@ -255,8 +287,48 @@ impl RewardLedger {
         self.funding.fund(amount)
     }
 
-    /// Adds `boost` to the funds and its per-epoch part to each of the `boost.epochs()` epochs
-    /// after `current_epoch`; returns the first boosted epoch.
+    /// Takes `amount` of the unreserved funds out (the caller transfers it).
+    ///
+    /// # Errors
+    /// `ZeroAmount`; `InsufficientRewardFunding` with the unreserved funds.
+    pub fn withdraw(&mut self, amount: Balance) -> Result<(), StakingError> {
+        let mut funding = self.funding;
+        funding.withdraw(amount)?;
+        self.funding = funding;
+        Ok(())
+    }
+
+    /// Settles every open epoch that is final under `info`: releases what nobody can claim
+    /// from it to the unreserved funds and closes it. Returns the released `(epoch, amount)`
+    /// pairs (amounts > 0), for events. Nothing is written on error.
+    ///
+    /// # Errors
+    /// `Overflow`.
+    pub fn release_final(
+        &mut self,
+        info: &EpochInfo,
+    ) -> Result<Vec<(EpochId, Balance)>, StakingError> {
+        let finalized_through = self.finality(info);
+        let mut open = self.open_epochs();
+        let settled = open.partition_point(|&epoch| epoch <= finalized_through);
+        if settled == 0 {
+            self.finalized_through = finalized_through;
+            return Ok(Vec::new());
+        }
+        let released = self.releasable(finalized_through)?;
+        let mut funding = self.funding;
+        for &(_, amount) in &released {
+            funding.release(amount)?;
+        }
+        open.drain(..settled);
+        self.open_epochs.set(&open);
+        self.funding = funding;
+        self.finalized_through = finalized_through;
+        Ok(released)
+    }
+
+    /// Adds `boost` to the funds, reserves it, and gives its per-epoch part to each of the
+    /// `boost.epochs()` epochs after `current_epoch`; returns the first boosted epoch.
     ///
     /// # Errors
     /// `Overflow`.
@@ -268,6 +340,7 @@ impl RewardLedger {
         let start_epoch = current_epoch.checked_add(1).ok_or(StakingError::Overflow)?;
         let mut funding = self.funding;
         funding.fund(boost.amount)?;
+        funding.reserve(boost.amount)?;
         let mut boosted = Vec::new();
         // Bound: `boost.epochs <= MAX_BOOST_EPOCHS`.
         for offset in 0..boost.epochs {
@@ -280,16 +353,19 @@ impl RewardLedger {
                 .ok_or(StakingError::Overflow)?;
             boosted.push((epoch, total));
         }
-        for (epoch, total) in boosted {
+        let mut open = self.open_epochs();
+        for &(epoch, total) in &boosted {
             self.boosts.insert(epoch, &total);
+            insert_sorted(&mut open, epoch);
         }
+        self.open_epochs.set(&open);
         self.funding = funding;
         Ok(start_epoch)
     }
 
-    /// Reports (or corrects) `epoch`'s reward total and total shards and reserves
-    /// `total + boost(epoch)`, releasing the previous report's reservation. Returns the stored
-    /// report.
+    /// Reports (or corrects) `epoch`'s reward total and total shards and reserves `total`
+    /// (the epoch's boost is reserved already), releasing the previous report's reservation.
+    /// Returns the stored report.
     ///
     /// # Errors
     /// `EpochNotEnded`, `EpochFinalized`, `AboveHardCap`; `ShardsExceedTotal` if
@@ -310,19 +386,25 @@ impl RewardLedger {
             }
         );
         let previous = self.epoch_reward(epoch).unwrap_or_default();
-        let reward = EpochReward {
+        let mut reward = EpochReward {
             total,
             boost: self.boost(epoch),
             total_shards,
-            recorded_shards: previous.recorded_shards,
+            ..previous
         };
         let amount = reward.amount()?;
         ensure!(
             total_shards >= previous.recorded_shards && (amount == 0 || total_shards > 0),
             StakingError::ShardsExceedTotal
         );
+        if (amount, total_shards) != (previous.amount()?, previous.total_shards) {
+            // Each recorded share changes; their exact sum cannot be recomputed without reading
+            // every provider, so keep an upper bound (a sum of floors is at most the floor of
+            // the sum).
+            reward.allocated = pro_rata(amount, reward.recorded_shards, total_shards)?;
+        }
         let mut funding = self.funding;
-        funding.re_reserve(previous.amount()?, amount)?;
+        funding.re_reserve(previous.total, total)?;
 
         self.funding = funding;
         self.finalized_through = finalized_through;
@@ -330,46 +412,67 @@ impl RewardLedger {
             self.epoch_rewards.remove(epoch);
         } else {
             self.epoch_rewards.insert(epoch, &reward);
+            let mut open = self.open_epochs();
+            if insert_sorted(&mut open, epoch) {
+                self.open_epochs.set(&open);
+            }
         }
         Ok(reward)
     }
 
     /// Records (or corrects) the shards of each provider of `batch` in `epoch`; shards of 0
-    /// remove a provider's record. Returns the epoch's updated report.
+    /// remove a provider's record. `holder` names who held a provider's stake in `epoch`: the
+    /// shards and the reward are that earner's. Returns the epoch's updated report.
     ///
     /// # Errors
-    /// `EpochNotEnded`, `EpochFinalized`, `EpochRewardNotSet`; `UnknownProvider` for an id
-    /// without a reward account here; `TooManyPendingEpochs`; `ShardsExceedTotal` if the
+    /// `EpochNotEnded`, `EpochFinalized`, `EpochRewardNotSet`; `NotStakedInEpoch` for a
+    /// provider without a stake in `epoch`; `TooManyPendingEpochs`; `ShardsExceedTotal` if the
     /// recorded shards would exceed the total; `Overflow`. Nothing is written on error.
     pub fn record_provider_shards(
         &mut self,
         epoch: EpochId,
         batch: ShardBatch,
         info: &EpochInfo,
+        holder: impl Fn(&ProviderId, EpochId) -> Option<AccountId>,
     ) -> Result<EpochReward, StakingError> {
         let finalized_through = self.ensure_reportable(epoch, info)?;
         let mut reward = self
             .epoch_reward(epoch)
             .ok_or(StakingError::EpochRewardNotSet)?;
+        let amount = reward.amount()?;
         let mut recorded = reward.recorded_shards;
+        let mut allocated = reward.allocated;
         let mut updates = Vec::with_capacity(batch.0.len());
         // Bound: a batch holds at most MAX_BATCH_SIZE providers.
         for (id, shards) in batch.0 {
-            ensure!(
-                id.len() <= MAX_PROVIDER_ID_LEN && self.accounts.contains(&id),
-                StakingError::UnknownProvider
-            );
-            let previous = self.provider_shards(&id, epoch);
+            let owner = holder(&id, epoch).ok_or(StakingError::NotStakedInEpoch {
+                id: id.clone(),
+                epoch,
+            })?;
+            let earner = (id, owner);
+            let previous = self.provider_shards(&earner, epoch);
             if shards == previous {
                 continue;
             }
+            ensure!(
+                shards <= reward.total_shards,
+                StakingError::ShardsExceedTotal
+            );
             recorded = recorded
                 .checked_sub(previous)
                 .and_then(|rest| rest.checked_add(shards))
                 .ok_or(StakingError::Overflow)?;
-            // The pending list changes only when the provider enters or leaves the epoch.
+            allocated = allocated
+                .checked_sub(pro_rata(amount, previous, reward.total_shards)?)
+                .and_then(|rest| {
+                    pro_rata(amount, shards, reward.total_shards)
+                        .ok()
+                        .and_then(|share| rest.checked_add(share))
+                })
+                .ok_or(StakingError::Overflow)?;
+            // The pending list changes only when the earner enters or leaves the epoch.
             let settled = if previous == 0 || shards == 0 {
-                let mut settled = self.settle(&id, finalized_through)?;
+                let mut settled = self.settle(&earner, finalized_through)?;
                 settled.pending_changed = true;
                 if shards == 0 {
                     settled.pending.retain(|&pending| pending != epoch);
@@ -385,31 +488,32 @@ impl RewardLedger {
             } else {
                 None
             };
-            updates.push((id, shards, settled));
+            updates.push((earner, shards, settled));
         }
         ensure!(
             recorded <= reward.total_shards,
             StakingError::ShardsExceedTotal
         );
 
-        for (id, shards, settled) in updates {
+        for (earner, shards, settled) in updates {
             if let Some(settled) = settled {
-                self.commit(&id, settled);
+                self.commit(&earner, settled);
             }
             if shards == 0 {
-                self.shards.remove((&id, epoch));
+                self.shards.remove((&earner, epoch));
             } else {
-                self.shards.insert((&id, epoch), &shards);
+                self.shards.insert((&earner, epoch), &shards);
             }
         }
         reward.recorded_shards = recorded;
+        reward.allocated = allocated;
         self.epoch_rewards.insert(epoch, &reward);
         self.finalized_through = finalized_through;
         Ok(reward)
     }
 
-    /// Claims `id`'s unclaimed rewards of the epochs up to `to`, the claim starting at `from`;
-    /// returns the amount, which the caller must pay to the owner.
+    /// Claims `earner`'s unclaimed rewards of the epochs up to `to`, the claim starting at
+    /// `from`; returns the amount, which the caller must pay to the earner's owner.
     ///
     /// # Errors
     /// `InvalidEpochRange` unless `1 <= from <= to`; `EpochNotClaimable` if `to` is after the
@@ -417,7 +521,7 @@ impl RewardLedger {
     /// the last claim and `from` hold rewards; `NothingToClaim`; `Overflow`.
     pub fn claim(
         &mut self,
-        id: &ProviderId,
+        earner: &Earner,
         from: EpochId,
         to: EpochId,
         info: &EpochInfo,
@@ -430,7 +534,7 @@ impl RewardLedger {
             }
         );
         let finalized_through = self.finality(info);
-        let mut settled = self.settle(id, finalized_through)?;
+        let mut settled = self.settle(earner, finalized_through)?;
         let claimed_through = settled.account.claimed_through;
         let claimed_cumulative = settled.account.claimed_cumulative;
         ensure!(to > claimed_through, StakingError::AlreadyClaimed);
@@ -440,15 +544,15 @@ impl RewardLedger {
         if from > next_epoch {
             // `from > 1` here.
             let before = from.saturating_sub(1);
-            if self.cumulative_at(id, &settled, before) > claimed_cumulative {
+            if self.cumulative_at(earner, &settled, before) > claimed_cumulative {
                 return Err(StakingError::ClaimGap {
                     first_unclaimed_epoch: self
-                        .first_epoch_above(id, &settled, claimed_cumulative)
+                        .first_epoch_above(earner, &settled, claimed_cumulative)
                         .unwrap_or(next_epoch),
                 });
             }
         }
-        let cumulative = self.cumulative_at(id, &settled, to);
+        let cumulative = self.cumulative_at(earner, &settled, to);
         let amount = cumulative
             .checked_sub(claimed_cumulative)
             .ok_or(StakingError::Overflow)?;
@@ -458,36 +562,36 @@ impl RewardLedger {
 
         settled.account.claimed_through = to;
         settled.account.claimed_cumulative = cumulative;
-        self.commit(id, settled);
+        self.commit(earner, settled);
         self.funding = funding;
         self.finalized_through = finalized_through;
         Ok(amount)
     }
 
-    /// What `id` could claim now: its unclaimed rewards through the last claimable epoch,
+    /// What `earner` could claim now: its unclaimed rewards through the last claimable epoch,
     /// including final epochs not folded yet.
     ///
     /// # Errors
     /// `Overflow`.
     pub fn pending_rewards(
         &self,
-        id: &ProviderId,
+        earner: &Earner,
         info: &EpochInfo,
     ) -> Result<Balance, StakingError> {
-        let settled = self.settle(id, self.finality(info))?;
-        let cumulative = self.cumulative_at(id, &settled, info.last_claimable_epoch);
-        // Below `claimed_cumulative` only if the reward delay grew since the last claim.
+        let settled = self.settle(earner, self.finality(info))?;
+        let cumulative = self.cumulative_at(earner, &settled, info.last_claimable_epoch);
+        // The frontier never moves back, so this is never below what was claimed.
         Ok(cumulative.saturating_sub(settled.account.claimed_cumulative))
     }
 
-    /// Rewards `id` earned in `from..=to`, claimed or not, final or not (computed with the
+    /// Rewards `earner` earned in `from..=to`, claimed or not, final or not (computed with the
     /// current reports). `from` 0 counts as 1; an empty range gives 0.
     ///
     /// # Errors
     /// `Overflow`.
     pub fn view_rewards(
         &self,
-        id: &ProviderId,
+        earner: &Earner,
         from: EpochId,
         to: EpochId,
     ) -> Result<Balance, StakingError> {
@@ -496,17 +600,17 @@ impl RewardLedger {
         if before >= to {
             return Ok(0);
         }
-        let len = self.accounts.get(id).unwrap_or_default().ledger_len;
-        let read = |index| self.entry(id, index);
+        let len = self.accounts.get(earner).unwrap_or_default().ledger_len;
+        let read = |index| self.entry(earner, index);
         let in_ledger = cumulative_at(len, to, read)
             .checked_sub(cumulative_at(len, before, read))
             .ok_or(StakingError::Overflow)?;
         let mut total = in_ledger;
         // Bound: the pending list holds at most MAX_REWARD_DELAY epochs.
-        for epoch in self.pending.get(id).unwrap_or_default() {
+        for epoch in self.pending.get(earner).unwrap_or_default() {
             if epoch > before && epoch <= to {
                 total = total
-                    .checked_add(self.reward_of(id, epoch)?)
+                    .checked_add(self.reward_of(earner, epoch)?)
                     .ok_or(StakingError::Overflow)?;
             }
         }
@@ -526,9 +630,36 @@ impl RewardLedger {
         Ok(finalized_through)
     }
 
-    /// `id`'s reward in `epoch` under the epoch's current report.
-    fn reward_of(&self, id: &ProviderId, epoch: EpochId) -> Result<Balance, StakingError> {
-        let shards = self.provider_shards(id, epoch);
+    /// What `release_final` would release for the open epochs up to `finalized_through`: per
+    /// epoch, its reservation (`total + boost`, or the boost of an unreported epoch) minus
+    /// `allocated`. Bound: the open epochs (see `open_epochs`).
+    fn releasable(
+        &self,
+        finalized_through: EpochId,
+    ) -> Result<Vec<(EpochId, Balance)>, StakingError> {
+        let mut released = Vec::new();
+        for epoch in self
+            .open_epochs()
+            .into_iter()
+            .take_while(|&epoch| epoch <= finalized_through)
+        {
+            let unclaimable = match self.epoch_reward(epoch) {
+                Some(reward) => reward
+                    .amount()?
+                    .checked_sub(reward.allocated)
+                    .ok_or(StakingError::Overflow)?,
+                None => self.boost(epoch),
+            };
+            if unclaimable > 0 {
+                released.push((epoch, unclaimable));
+            }
+        }
+        Ok(released)
+    }
+
+    /// `earner`'s reward in `epoch` under the epoch's current report.
+    fn reward_of(&self, earner: &Earner, epoch: EpochId) -> Result<Balance, StakingError> {
+        let shards = self.provider_shards(earner, epoch);
         if shards == 0 {
             return Ok(0);
         }
@@ -536,27 +667,27 @@ impl RewardLedger {
         pro_rata(reward.amount()?, shards, reward.total_shards)
     }
 
-    /// Ledger entry `index` of `id`. Entries `0..ledger_len` always exist (append-only).
-    fn entry(&self, id: &ProviderId, index: u32) -> LedgerEntry {
-        self.entries.get((id, index)).unwrap_or_default()
+    /// Ledger entry `index` of `earner`. Entries `0..ledger_len` always exist (append-only).
+    fn entry(&self, earner: &Earner, index: u32) -> LedgerEntry {
+        self.entries.get((earner, index)).unwrap_or_default()
     }
 
-    /// Reads `id`'s account and pending list and folds, in memory, the pending epochs up to
+    /// Reads `earner`'s account and pending list and folds, in memory, the pending epochs up to
     /// `finalized_through` into new ledger entries (epochs without reward add none).
-    fn settle(&self, id: &ProviderId, finalized_through: EpochId) -> Result<Settled, StakingError> {
-        let account = self.accounts.get(id).unwrap_or_default();
-        let mut pending = self.pending.get(id).unwrap_or_default();
+    fn settle(&self, earner: &Earner, finalized_through: EpochId) -> Result<Settled, StakingError> {
+        let account = self.accounts.get(earner).unwrap_or_default();
+        let mut pending = self.pending.get(earner).unwrap_or_default();
         let mut cumulative = account
             .ledger_len
             .checked_sub(1)
-            .map_or(0, |last| self.entry(id, last).cumulative);
+            .map_or(0, |last| self.entry(earner, last).cumulative);
         let mut folded = Vec::new();
         // Bound: the pending list holds at most MAX_REWARD_DELAY epochs, in order.
         for &epoch in pending
             .iter()
             .take_while(|&&epoch| epoch <= finalized_through)
         {
-            let reward = self.reward_of(id, epoch)?;
+            let reward = self.reward_of(earner, epoch)?;
             if reward > 0 {
                 cumulative = cumulative
                     .checked_add(reward)
@@ -584,37 +715,37 @@ impl RewardLedger {
     }
 
     /// Writes what changed in a settled state: new ledger entries, account, pending list.
-    fn commit(&mut self, id: &ProviderId, settled: Settled) {
+    fn commit(&mut self, earner: &Earner, settled: Settled) {
         let mut index = settled.stored.ledger_len;
         // Bound: at most MAX_REWARD_DELAY entries are folded at once.
         for entry in &settled.folded {
-            self.entries.insert((id, index), entry);
+            self.entries.insert((earner, index), entry);
             // At most `account.ledger_len`, computed with `checked_add` in `settle`.
             index = index.saturating_add(1);
         }
         if settled.account != settled.stored {
-            self.accounts.insert(id, &settled.account);
+            self.accounts.insert(earner, &settled.account);
         }
         if !settled.pending_changed {
             return;
         }
         if settled.pending.is_empty() {
-            self.pending.remove(id);
+            self.pending.remove(earner);
         } else {
-            self.pending.insert(id, &settled.pending);
+            self.pending.insert(earner, &settled.pending);
         }
     }
 
-    /// The first epoch whose ledger entry takes `id`'s cumulative reward above `cumulative`
+    /// The first epoch whose ledger entry takes `earner`'s cumulative reward above `cumulative`
     /// (only read on the `ClaimGap` error path).
     fn first_epoch_above(
         &self,
-        id: &ProviderId,
+        earner: &Earner,
         settled: &Settled,
         cumulative: Balance,
     ) -> Option<EpochId> {
         first_epoch_above(settled.stored.ledger_len, cumulative, |index| {
-            self.entry(id, index)
+            self.entry(earner, index)
         })
         .or_else(|| {
             // Bound: at most MAX_REWARD_DELAY folded entries.
@@ -626,8 +757,8 @@ impl RewardLedger {
         })
     }
 
-    /// `id`'s cumulative reward through `epoch` in a settled state.
-    fn cumulative_at(&self, id: &ProviderId, settled: &Settled, epoch: EpochId) -> Balance {
+    /// `earner`'s cumulative reward through `epoch` in a settled state.
+    fn cumulative_at(&self, earner: &Earner, settled: &Settled, epoch: EpochId) -> Balance {
         // Folded entries follow every stored one. Bound: at most MAX_REWARD_DELAY of them.
         match settled
             .folded
@@ -637,8 +768,19 @@ impl RewardLedger {
         {
             Some(entry) => entry.cumulative,
             None => cumulative_at(settled.stored.ledger_len, epoch, |index| {
-                self.entry(id, index)
+                self.entry(earner, index)
             }),
+        }
+    }
+}
+
+/// Inserts `epoch` into the ascending list `epochs` unless present; true if inserted.
+fn insert_sorted(epochs: &mut Vec<EpochId>, epoch: EpochId) -> bool {
+    match epochs.binary_search(&epoch) {
+        Ok(_) => false,
+        Err(position) => {
+            epochs.insert(position, epoch);
+            true
         }
     }
 }

@@ -11,6 +11,8 @@ pub mod ledger;
 pub mod stakes;
 
 #[cfg(test)]
+mod money_path;
+#[cfg(test)]
 mod tests;
 
 #[ink::contract]
@@ -18,15 +20,16 @@ pub mod provider_staking {
     use crate::{
         calls,
         events::{
-            BoostForNEpochs, EpochHardCapUpdated, ProviderClaimedRewards, ProviderShardsRecorded,
-            ProviderStaked, ProviderUnstaked, RewardSetForEpoch, RewardsFunded,
+            BoostForNEpochs, EpochHardCapUpdated, ExcessWithdrawn, ProviderClaimedRewards,
+            ProviderShardsRecorded, ProviderStaked, ProviderUnstaked, RewardSetForEpoch,
+            RewardsFunded, RewardsWithdrawn, UnclaimableRewardReleased,
         },
         funding::RewardFunding,
-        ledger::{Boost, EpochReward, RewardLedger, ShardBatch},
-        stakes::{self, StakeInfo, Stakes},
+        ledger::{Boost, Earner, EpochReward, RewardLedger, ShardBatch},
+        stakes::{self, StakeInfo, StakePeriod, Stakes},
     };
     use func_interfaces::{
-        ensure, limits::MAX_PAGE_SIZE, AccessControl, EpochId, ModelId, ProviderId,
+        ensure, limits::MAX_PAGE_SIZE, AccessControl, EpochId, EpochInfo, ModelId, ProviderId,
         ProviderStaking, ProviderView, Role, StakingError,
     };
     use ink::prelude::vec::Vec;
@@ -101,19 +104,22 @@ pub mod provider_staking {
         #[ink(message)]
         pub fn unstake_provider(&mut self, id: ProviderId) -> Result<Balance, StakingError> {
             let view = self.owned_view(&id)?;
-            self.unstake(id, view)
+            self.unstake(id, view, false)
         }
 
-        /// Pays the caller, owner of `id`, the unclaimed rewards of `id` through `to_epoch`,
-        /// the claim starting at `from_epoch`; returns the amount.
+        /// Pays the caller the unclaimed rewards it earned with `id` through `to_epoch`, the
+        /// claim starting at `from_epoch`; returns the amount (FUNC base units). The caller is
+        /// `id`'s owner, or a former holder of `id` (after a deregistration or a governance
+        /// release) claiming what it earned while it held `id`.
         ///
         /// # Errors
-        /// `Access(Paused)`, `ProviderNotFound`, `NotProviderOwner`, `ProviderJailed`,
-        /// `InvalidEpochRange`, `EpochNotClaimable`, `AlreadyClaimed`, `ClaimGap`,
-        /// `NothingToClaim`, `Token`, `CrossContractCall`, `Overflow`.
+        /// `Access(Paused)`, `ProviderNotFound` (unknown id, no former holding either),
+        /// `NotProviderOwner`, `ProviderJailed` (current owner only), `InvalidEpochRange`,
+        /// `EpochNotClaimable`, `AlreadyClaimed`, `ClaimGap`, `NothingToClaim`, `Token`,
+        /// `CrossContractCall`, `Overflow`.
         ///
         /// # Events
-        /// `ProviderClaimedRewards`.
+        /// `ProviderClaimedRewards`, `UnclaimableRewardReleased`.
         #[ink(message)]
         pub fn claim_rewards(
             &mut self,
@@ -122,22 +128,30 @@ pub mod provider_staking {
             to_epoch: EpochId,
         ) -> Result<Balance, StakingError> {
             self.access.ensure_not_paused()?;
-            let view = self.owned_view(&id)?;
+            let caller = self.env().caller();
+            let view = match calls::staking_view(self.registry, id.clone()) {
+                Ok(view) if view.owner == caller => view,
+                // A former holder claims what it earned; no jail applies to a released id.
+                Ok(_) | Err(StakingError::ProviderNotFound) => {
+                    self.former_holder_view(&id, caller)?
+                }
+                Err(error) => return Err(error),
+            };
             self.claim(id, view, from_epoch, to_epoch)
         }
 
         // ---- Reward funding ----------------------------------------------------------------
 
-        /// Pulls `amount` FUNC from the caller (who approved this pool) into the reward funds.
+        /// Pulls `amount` FUNC (base units) from the caller (who approved this pool) into the
+        /// reward funds. Works while paused: a report may need funds.
         ///
         /// # Errors
-        /// `Access(Paused)`, `ZeroAmount`, `Token`, `CrossContractCall`, `Overflow`.
+        /// `ZeroAmount`, `Token`, `CrossContractCall`, `Overflow`.
         ///
         /// # Events
         /// `RewardsFunded`.
         #[ink(message)]
         pub fn fund_rewards(&mut self, amount: Balance) -> Result<(), StakingError> {
-            self.access.ensure_not_paused()?;
             let from = self.env().caller();
             self.rewards.fund(amount)?;
             calls::transfer_from(self.token, from, self.env().account_id(), amount)?;
@@ -147,8 +161,8 @@ pub mod provider_staking {
 
         /// Pulls `amount` FUNC from the caller into the reward funds and adds `amount / epochs`
         /// to the boost of each of the next `epochs` epochs (`current + 1 ..= current +
-        /// epochs`). A boost is reserved when its epoch is reported; until then it is part of
-        /// the unreserved funds.
+        /// epochs`). The boost is reserved at once, for its own epochs only; the part of an
+        /// epoch nobody earns is released to the unreserved funds when the epoch is final.
         ///
         /// # Errors
         /// `Access(Paused)`; `InvalidBoost` unless `1 <= epochs <= MAX_BOOST_EPOCHS`,
@@ -165,7 +179,7 @@ pub mod provider_staking {
         ) -> Result<(), StakingError> {
             self.access.ensure_not_paused()?;
             let boost = Boost::new(epochs, amount)?;
-            let info = calls::epoch_info(self.epoch_controller)?;
+            let info = self.epoch_info_released()?;
             let start_epoch = self.rewards.add_boost(&boost, info.current_epoch)?;
             let sender = self.env().caller();
             calls::transfer_from(self.token, sender, self.env().account_id(), amount)?;
@@ -194,18 +208,77 @@ pub mod provider_staking {
             Ok(())
         }
 
-        // ---- Scheduler -----------------------------------------------------------------------
-
-        /// Scheduler only: reports (or corrects) the reward `total` and `total_shards` of
-        /// `epoch`, an ended epoch that is not final, and reserves `total + boost(epoch)`.
+        /// Owner only: sends `amount` FUNC of the unreserved reward funds to `to`. Never
+        /// touches a stake or a reserved reward.
         ///
         /// # Errors
-        /// `Access(MissingRole(Scheduler))`, `Access(Paused)`, `EpochNotEnded`,
-        /// `EpochFinalized`, `AboveHardCap`, `ShardsExceedTotal`, `InsufficientRewardFunding`,
+        /// `Access(NotOwner)`, `ZeroAmount`, `InsufficientRewardFunding`, `Token`,
         /// `CrossContractCall`, `Overflow`.
         ///
         /// # Events
-        /// `RewardSetForEpoch`.
+        /// `RewardsWithdrawn`, `UnclaimableRewardReleased`.
+        #[ink(message)]
+        pub fn withdraw_unreserved(
+            &mut self,
+            to: AccountId,
+            amount: Balance,
+        ) -> Result<(), StakingError> {
+            self.access.ensure_owner()?;
+            self.epoch_info_released()?;
+            self.rewards.withdraw(amount)?;
+            calls::transfer(self.token, to, amount)?;
+            self.env().emit_event(RewardsWithdrawn { to, amount });
+            Ok(())
+        }
+
+        /// FUNC the pool holds beyond its stakes and reward funds (sent by a plain
+        /// `transfer`): `token balance − stakes − reward balance`. 0 if the token cannot be
+        /// read.
+        #[ink(message)]
+        pub fn excess_funds(&self) -> Balance {
+            self.excess().unwrap_or(0)
+        }
+
+        /// Owner only: sends `amount` FUNC of the excess (see `excess_funds`) to `to`.
+        ///
+        /// # Errors
+        /// `Access(NotOwner)`, `ZeroAmount`, `InsufficientExcess`, `Token`,
+        /// `CrossContractCall`.
+        ///
+        /// # Events
+        /// `ExcessWithdrawn`.
+        #[ink(message)]
+        pub fn withdraw_excess(
+            &mut self,
+            to: AccountId,
+            amount: Balance,
+        ) -> Result<(), StakingError> {
+            self.access.ensure_owner()?;
+            ensure!(amount > 0, StakingError::ZeroAmount);
+            let available = self.excess()?;
+            ensure!(
+                amount <= available,
+                StakingError::InsufficientExcess { available }
+            );
+            calls::transfer(self.token, to, amount)?;
+            self.env().emit_event(ExcessWithdrawn { to, amount });
+            Ok(())
+        }
+
+        // ---- Scheduler -----------------------------------------------------------------------
+
+        /// Scheduler only: reports (or corrects) the reward `total` (FUNC base units) and
+        /// `total_shards` of `epoch`, an ended epoch that is not final, and reserves `total`
+        /// (the epoch's boost is reserved already). Works while paused: a pause never costs an
+        /// earned reward (reports move no FUNC).
+        ///
+        /// # Errors
+        /// `Access(MissingRole(Scheduler))`, `EpochNotEnded`, `EpochFinalized`,
+        /// `AboveHardCap`, `ShardsExceedTotal`, `InsufficientRewardFunding`,
+        /// `CrossContractCall`, `Overflow`.
+        ///
+        /// # Events
+        /// `RewardSetForEpoch`, `UnclaimableRewardReleased`.
         #[ink(message)]
         pub fn set_epoch_reward(
             &mut self,
@@ -214,8 +287,7 @@ pub mod provider_staking {
             total_shards: u64,
         ) -> Result<(), StakingError> {
             self.access.ensure_role(Role::Scheduler)?;
-            self.access.ensure_not_paused()?;
-            let info = calls::epoch_info(self.epoch_controller)?;
+            let info = self.epoch_info_released()?;
             let reward = self
                 .rewards
                 .set_epoch_reward(epoch, total, total_shards, &info)?;
@@ -230,15 +302,16 @@ pub mod provider_staking {
 
         /// Scheduler only: records (or corrects) the shards of up to `MAX_BATCH_SIZE` providers
         /// in `epoch`, after its reward was set. A provider listed twice gets its last entry;
-        /// 0 shards remove a provider's record.
+        /// 0 shards remove a provider's record. Each provider must have held a stake here in
+        /// `epoch`; the reward goes to whoever held it then. Works while paused.
         ///
         /// # Errors
-        /// `Access(MissingRole(Scheduler))`, `Access(Paused)`, `InvalidBatchSize`,
-        /// `EpochNotEnded`, `EpochFinalized`, `EpochRewardNotSet`, `UnknownProvider`,
-        /// `TooManyPendingEpochs`, `ShardsExceedTotal`, `CrossContractCall`, `Overflow`.
+        /// `Access(MissingRole(Scheduler))`, `InvalidBatchSize`, `EpochNotEnded`,
+        /// `EpochFinalized`, `EpochRewardNotSet`, `NotStakedInEpoch`, `TooManyPendingEpochs`,
+        /// `ShardsExceedTotal`, `CrossContractCall`, `Overflow`.
         ///
         /// # Events
-        /// `ProviderShardsRecorded`.
+        /// `ProviderShardsRecorded`, `UnclaimableRewardReleased`.
         #[ink(message)]
         pub fn record_provider_shards(
             &mut self,
@@ -246,11 +319,15 @@ pub mod provider_staking {
             shards: Vec<(ProviderId, u64)>,
         ) -> Result<(), StakingError> {
             self.access.ensure_role(Role::Scheduler)?;
-            self.access.ensure_not_paused()?;
             let batch = ShardBatch::new(shards)?;
             let providers = batch.providers();
-            let info = calls::epoch_info(self.epoch_controller)?;
-            let reward = self.rewards.record_provider_shards(epoch, batch, &info)?;
+            let info = self.epoch_info_released()?;
+            let stakes = &self.stakes;
+            let reward =
+                self.rewards
+                    .record_provider_shards(epoch, batch, &info, |id, epoch| {
+                        stakes.holder_in(id, epoch)
+                    })?;
             self.env().emit_event(ProviderShardsRecorded {
                 epoch,
                 providers,
@@ -279,18 +356,32 @@ pub mod provider_staking {
             self.stakes.total()
         }
 
-        /// What `id` can claim now (through the last claimable epoch), including final epochs
-        /// not yet folded into its ledger. Reads the epoch controller; 0 if that fails.
+        /// Closed stake periods of `id` still in a report window (who held it, from which
+        /// epoch to which).
         #[ink(message)]
-        pub fn pending_rewards(&self, id: ProviderId) -> Balance {
-            calls::epoch_info(self.epoch_controller)
-                .and_then(|info| self.rewards.pending_rewards(&id, &info))
-                .unwrap_or(0)
+        pub fn stake_periods(&self, id: ProviderId) -> Vec<StakePeriod> {
+            self.stakes.periods(&id)
         }
 
-        /// Rewards `id` earned in `from_epoch..=to_epoch`, claimed or not, final or not
-        /// (computed with the current reports). `from_epoch` 0 counts as 1; an empty range
-        /// gives 0.
+        /// What `id`'s last holder here can claim now (through the last claimable epoch),
+        /// including final epochs not yet folded into its ledger. Reads the epoch controller;
+        /// 0 if that fails.
+        #[ink(message)]
+        pub fn pending_rewards(&self, id: ProviderId) -> Balance {
+            self.last_earner(id)
+                .map_or(0, |earner| self.pending_of(&earner))
+        }
+
+        /// What `owner` can claim now of the rewards it earned with `id` (a former holder's
+        /// view of `pending_rewards`).
+        #[ink(message)]
+        pub fn pending_rewards_of(&self, id: ProviderId, owner: AccountId) -> Balance {
+            self.pending_of(&(id, owner))
+        }
+
+        /// Rewards `id`'s last holder here earned with it in `from_epoch..=to_epoch`, claimed
+        /// or not, final or not (computed with the current reports). `from_epoch` 0 counts as
+        /// 1; an empty range gives 0.
         #[ink(message)]
         pub fn view_rewards(
             &self,
@@ -298,21 +389,34 @@ pub mod provider_staking {
             from_epoch: EpochId,
             to_epoch: EpochId,
         ) -> Balance {
-            self.rewards
-                .view_rewards(&id, from_epoch, to_epoch)
+            self.last_earner(id)
+                .and_then(|earner| {
+                    self.rewards
+                        .view_rewards(&earner, from_epoch, to_epoch)
+                        .ok()
+                })
                 .unwrap_or(0)
         }
 
-        /// Last epoch `id` claimed (0: none).
+        /// Last epoch `id`'s last holder here claimed (0: none).
         #[ink(message)]
         pub fn claimed_through(&self, id: ProviderId) -> EpochId {
-            self.rewards.claimed_through(&id)
+            self.last_earner(id)
+                .map_or(0, |earner| self.rewards.claimed_through(&earner))
         }
 
-        /// Shards recorded for `id` in `epoch` (0 if none).
+        /// Last epoch `owner` claimed of what it earned with `id` (0: none).
+        #[ink(message)]
+        pub fn claimed_through_of(&self, id: ProviderId, owner: AccountId) -> EpochId {
+            self.rewards.claimed_through(&(id, owner))
+        }
+
+        /// Shards recorded for `id` in `epoch` (0 if none), whoever held it then.
         #[ink(message)]
         pub fn provider_shards(&self, id: ProviderId, epoch: EpochId) -> u64 {
-            self.rewards.provider_shards(&id, epoch)
+            self.stakes
+                .holder_in(&id, epoch)
+                .map_or(0, |owner| self.rewards.provider_shards(&(id, owner), epoch))
         }
 
         /// The reward split in `epoch`: `total + boost` once reported, else the boost so far.
@@ -333,10 +437,22 @@ pub mod provider_staking {
             self.rewards.boost(epoch)
         }
 
-        /// Reward funds: `balance` (funded − paid) and `reserved` (promised − paid).
+        /// Reward funds: `balance` (funded − paid − withdrawn) and `reserved` (promised to
+        /// boosts and reports − paid − released), with every final epoch's unclaimable part
+        /// already released. Falls back to the stored figures if the epoch controller cannot
+        /// be read.
         #[ink(message)]
         pub fn reward_funding(&self) -> RewardFunding {
-            self.rewards.funding()
+            calls::epoch_info(self.epoch_controller)
+                .and_then(|info| self.rewards.funding_at(&info))
+                .unwrap_or(self.rewards.funding())
+        }
+
+        /// Epochs whose reservation is not settled yet (reported or boosted, not final when
+        /// the pool last changed), ascending.
+        #[ink(message)]
+        pub fn open_epochs(&self) -> Vec<EpochId> {
+            self.rewards.open_epochs()
         }
 
         /// Most the scheduler may report as an epoch's total (`Balance::MAX`: no cap).
@@ -345,7 +461,8 @@ pub mod provider_staking {
             self.rewards.hard_cap()
         }
 
-        /// Highest last-claimable epoch seen; epochs up to it are final.
+        /// Highest last-claimable epoch the pool has settled; epochs up to it are final (the
+        /// controller's `last_claimable_epoch` may be ahead until the next change).
         #[ink(message)]
         pub fn finalized_through(&self) -> EpochId {
             self.rewards.finalized_through()
@@ -495,12 +612,71 @@ pub mod provider_staking {
             Ok(view)
         }
 
+        /// The view under which `owner`, no longer `id`'s holder, claims what it earned with
+        /// it: no jail (the id is no longer its to route).
+        ///
+        /// # Errors
+        /// `NotProviderOwner` if `owner` never earned anything with `id` here.
+        fn former_holder_view(
+            &self,
+            id: &ProviderId,
+            owner: AccountId,
+        ) -> Result<ProviderView, StakingError> {
+            ensure!(
+                self.rewards.claimed_through(&(id.clone(), owner)) > 0
+                    || self.pending_of(&(id.clone(), owner)) > 0,
+                StakingError::NotProviderOwner
+            );
+            Ok(ProviderView {
+                owner,
+                model_id: self.model_id,
+                whitelisted: false,
+                jailed_until: 0,
+                deactivated: true,
+            })
+        }
+
         fn ensure_registry(&self) -> Result<(), StakingError> {
             ensure!(
                 self.env().caller() == self.registry,
                 StakingError::NotRegistry
             );
             Ok(())
+        }
+
+        /// `id` with the owner of its current stake, else of its latest closed period.
+        fn last_earner(&self, id: ProviderId) -> Option<Earner> {
+            let owner = self.stakes.last_holder(&id)?;
+            Some((id, owner))
+        }
+
+        /// What `earner` can claim now; 0 if the epoch controller cannot be read.
+        fn pending_of(&self, earner: &Earner) -> Balance {
+            calls::epoch_info(self.epoch_controller)
+                .and_then(|info| self.rewards.pending_rewards(earner, &info))
+                .unwrap_or(0)
+        }
+
+        /// Token balance of the pool beyond stakes and reward funds.
+        fn excess(&self) -> Result<Balance, StakingError> {
+            let held = calls::balance_of(self.token, self.env().account_id())?;
+            let owed = self
+                .stakes
+                .total()
+                .checked_add(self.rewards.funding().balance)
+                .ok_or(StakingError::Overflow)?;
+            Ok(held.saturating_sub(owed))
+        }
+
+        /// Reads the epoch clock and settles every epoch that became final: what nobody can
+        /// claim from it returns to the unreserved funds (one event per epoch).
+        fn epoch_info_released(&mut self) -> Result<EpochInfo, StakingError> {
+            let info = calls::epoch_info(self.epoch_controller)?;
+            for (epoch, amount) in self.rewards.release_final(&info)? {
+                self.env()
+                    .emit_event(UnclaimableRewardReleased { epoch, amount });
+            }
+            Ok(info)
         }
 
         /// Stakes for `id` as described by `view` (already authorised).
@@ -510,10 +686,9 @@ pub mod provider_staking {
             stakes::ensure_not_jailed(&view, info.current_epoch)?;
             let model = calls::model_context(self.router, self.model_id)?;
             stakes::ensure_enabled(&model)?;
-            let amount = self
-                .stakes
-                .stake(&id, model.stake_amount, info.current_epoch)?;
-            self.rewards.open_account(&id);
+            let amount =
+                self.stakes
+                    .stake(&id, view.owner, model.stake_amount, info.current_epoch)?;
             calls::transfer_from(self.token, view.owner, self.env().account_id(), amount)?;
             self.env().emit_event(ProviderStaked {
                 id,
@@ -525,24 +700,41 @@ pub mod provider_staking {
             Ok(amount)
         }
 
-        /// Unstakes `id` for `view.owner` (already authorised).
-        fn unstake(&mut self, id: ProviderId, view: ProviderView) -> Result<Balance, StakingError> {
+        /// Unstakes `id` for `view.owner` (already authorised); `forced` skips the lock.
+        fn unstake(
+            &mut self,
+            id: ProviderId,
+            view: ProviderView,
+            forced: bool,
+        ) -> Result<Balance, StakingError> {
+            if let Some(stake) = self.stakes.get(&id) {
+                // Ids change hands only after a full unstake, so this always holds.
+                ensure!(stake.owner == view.owner, StakingError::NotProviderOwner);
+            }
             let info = calls::epoch_info(self.epoch_controller)?;
-            let amount = self
-                .stakes
-                .unstake(&id, info.current_epoch, info.min_epochs_locked)?;
-            calls::transfer(self.token, view.owner, amount)?;
+            let finalized = self
+                .rewards
+                .finalized_through()
+                .max(info.last_claimable_epoch);
+            let stake = if forced {
+                self.stakes
+                    .force_unstake(&id, info.current_epoch, finalized)?
+            } else {
+                self.stakes
+                    .unstake(&id, info.current_epoch, info.min_epochs_locked, finalized)?
+            };
+            calls::transfer(self.token, stake.owner, stake.amount)?;
             self.env().emit_event(ProviderUnstaked {
                 id,
                 model_id: self.model_id,
                 epoch: info.current_epoch,
-                amount,
-                owner: view.owner,
+                amount: stake.amount,
+                owner: stake.owner,
             });
-            Ok(amount)
+            Ok(stake.amount)
         }
 
-        /// Claims for `id` and pays `view.owner` (already authorised).
+        /// Claims what `view.owner` earned with `id` and pays it (already authorised).
         fn claim(
             &mut self,
             id: ProviderId,
@@ -550,12 +742,13 @@ pub mod provider_staking {
             from_epoch: EpochId,
             to_epoch: EpochId,
         ) -> Result<Balance, StakingError> {
-            let info = calls::epoch_info(self.epoch_controller)?;
+            let info = self.epoch_info_released()?;
             stakes::ensure_not_jailed(&view, info.current_epoch)?;
-            let amount = self.rewards.claim(&id, from_epoch, to_epoch, &info)?;
+            let earner = (id, view.owner);
+            let amount = self.rewards.claim(&earner, from_epoch, to_epoch, &info)?;
             calls::transfer(self.token, view.owner, amount)?;
             self.env().emit_event(ProviderClaimedRewards {
-                id,
+                id: earner.0,
                 model_id: self.model_id,
                 from_epoch,
                 to_epoch,
@@ -600,7 +793,17 @@ pub mod provider_staking {
             view: ProviderView,
         ) -> Result<Balance, StakingError> {
             self.ensure_registry()?;
-            self.unstake(id, view)
+            self.unstake(id, view, false)
+        }
+
+        #[ink(message)]
+        fn release_for_registered(
+            &mut self,
+            id: ProviderId,
+            view: ProviderView,
+        ) -> Result<Balance, StakingError> {
+            self.ensure_registry()?;
+            self.unstake(id, view, true)
         }
 
         #[ink(message)]

@@ -1,11 +1,28 @@
-//! Provider stakes (principal) and the eligibility rules of staking and claiming.
+//! Provider stakes (principal), who held each id in which epochs, and the eligibility rules of
+//! staking and claiming.
+//!
+//! A *stake period* is a run of epochs in which one owner kept a stake for an id: from the epoch
+//! of its first stake to the epoch of its unstake, both included. Shards (and so rewards) can
+//! only be recorded for an epoch inside a period of the id, and they go to that period's owner.
+//! Closed periods are kept while their epochs can still be reported (after the finality
+//! frontier); the latest one is always kept, so the pool knows the id's last holder.
 use func_interfaces::{
-    ensure, Balance, EpochId, ModelContext, ModelId, ProviderId, ProviderView, StakingError,
+    ensure, limits::MAX_REWARD_DELAY, AccountId, Balance, EpochId, ModelContext, ModelId,
+    ProviderId, ProviderView, StakingError,
 };
-use ink::storage::{traits::ManualKey, Mapping};
+use ink::{
+    prelude::vec::Vec,
+    storage::{traits::ManualKey, Mapping},
+};
+
+/// Most closed stake periods kept per id. Periods last at least `MIN_EPOCHS_LOCKED` (≥ 1)
+/// epochs and only those ending after the finality frontier (at most `MAX_REWARD_DELAY`
+/// epochs back) are kept, so the bound is never reached in practice; past it the oldest is
+/// dropped, never a stake.
+pub const MAX_STAKE_PERIODS: usize = MAX_REWARD_DELAY as usize + 1;
 
 /// A provider's stake in this pool.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub struct StakeInfo {
@@ -13,14 +30,35 @@ pub struct StakeInfo {
     pub amount: Balance,
     /// Epoch of the latest stake or top-up; the lock runs from it.
     pub last_stake_epoch: EpochId,
+    /// Epoch of the first stake of the current period (top-ups keep it).
+    pub staked_since: EpochId,
+    /// The provider's owner, who staked and gets the stake and the period's rewards.
+    pub owner: AccountId,
 }
 
-/// All stakes of the pool and their sum.
+/// A closed stake period: `owner` held a stake for the id in `from..=to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct StakePeriod {
+    pub from: EpochId,
+    pub to: EpochId,
+    pub owner: AccountId,
+}
+
+impl StakePeriod {
+    fn covers(&self, epoch: EpochId) -> bool {
+        (self.from..=self.to).contains(&epoch)
+    }
+}
+
+/// All stakes of the pool, their sum and the closed periods still in a report window.
 #[ink::storage_item]
 #[derive(Debug, Default)]
 pub struct Stakes {
     total: Balance,
     stakes: Mapping<ProviderId, StakeInfo, ManualKey<0x5354_414b>>, // "STAK"
+    periods: Mapping<ProviderId, Vec<StakePeriod>, ManualKey<0x5045_5244>>, // "PERD"
 }
 
 impl Stakes {
@@ -38,18 +76,53 @@ impl Stakes {
         self.get(id).map_or(0, |stake| stake.amount)
     }
 
-    /// Tops `id`'s stake up to `required` in `epoch` and restarts its lock; returns the amount
-    /// added, which the caller must then pull from the owner.
+    /// Closed stake periods of `id` still kept, oldest first.
+    pub fn periods(&self, id: &ProviderId) -> Vec<StakePeriod> {
+        self.periods.get(id).unwrap_or_default()
+    }
+
+    /// Who held `id` in `epoch`: the owner of the stake period covering it (the current one
+    /// first: when an id changed hands within an epoch, the new holder has it); `None` if `id`
+    /// was not staked in `epoch` (or that period is no longer kept: its epoch is final).
+    pub fn holder_in(&self, id: &ProviderId, epoch: EpochId) -> Option<AccountId> {
+        if let Some(stake) = self.get(id) {
+            if stake.staked_since <= epoch {
+                return Some(stake.owner);
+            }
+        }
+        // Bound: at most MAX_STAKE_PERIODS periods.
+        self.periods(id)
+            .iter()
+            .rev()
+            .find(|period| period.covers(epoch))
+            .map(|period| period.owner)
+    }
+
+    /// The owner of `id`'s current stake, else of its latest closed period.
+    pub fn last_holder(&self, id: &ProviderId) -> Option<AccountId> {
+        self.get(id)
+            .map(|stake| stake.owner)
+            .or_else(|| self.periods(id).last().map(|period| period.owner))
+    }
+
+    /// Tops `id`'s stake up to `required` for `owner` in `epoch` and restarts its lock; returns
+    /// the amount added, which the caller must then pull from the owner.
     ///
     /// # Errors
-    /// `AlreadyFullyStaked` if nothing is missing; `Overflow`.
+    /// `AlreadyFullyStaked` if nothing is missing; `NotProviderOwner` if another owner holds
+    /// the stake (an id changes hands only after a full unstake); `Overflow`.
     pub fn stake(
         &mut self,
         id: &ProviderId,
+        owner: AccountId,
         required: Balance,
         epoch: EpochId,
     ) -> Result<Balance, StakingError> {
-        let current = self.amount(id);
+        let existing = self.get(id);
+        if let Some(stake) = existing {
+            ensure!(stake.owner == owner, StakingError::NotProviderOwner);
+        }
+        let current = existing.map_or(0, |stake| stake.amount);
         // A stake above a since-lowered requirement is simply "nothing missing".
         let missing = required.saturating_sub(current);
         ensure!(missing > 0, StakingError::AlreadyFullyStaked);
@@ -62,14 +135,17 @@ impl Stakes {
             &StakeInfo {
                 amount: required,
                 last_stake_epoch: epoch,
+                staked_since: existing.map_or(epoch, |stake| stake.staked_since),
+                owner,
             },
         );
         self.total = total;
         Ok(missing)
     }
 
-    /// Removes `id`'s whole stake once `current_epoch >= last_stake_epoch + min_epochs_locked`;
-    /// returns the amount, which the caller must then pay back to the owner.
+    /// Removes `id`'s whole stake once `current_epoch >= last_stake_epoch + min_epochs_locked`
+    /// and closes its period; returns the stake, whose amount the caller must then pay back to
+    /// its owner. `finalized_through` prunes periods that can no longer be reported.
     ///
     /// # Errors
     /// `NotStaked`; `StillLocked` with the first epoch that allows unstaking; `Overflow`.
@@ -78,7 +154,8 @@ impl Stakes {
         id: &ProviderId,
         current_epoch: EpochId,
         min_epochs_locked: u32,
-    ) -> Result<Balance, StakingError> {
+        finalized_through: EpochId,
+    ) -> Result<StakeInfo, StakingError> {
         let stake = self.get(id).ok_or(StakingError::NotStaked)?;
         let unlock_epoch = stake
             .last_stake_epoch
@@ -88,13 +165,50 @@ impl Stakes {
             current_epoch >= unlock_epoch,
             StakingError::StillLocked { unlock_epoch }
         );
+        self.remove(id, stake, current_epoch, finalized_through)
+    }
+
+    /// Removes `id`'s whole stake now, lock or not (governance release of a disputed id; the
+    /// stake still goes back to its owner).
+    ///
+    /// # Errors
+    /// `NotStaked`; `Overflow`.
+    pub fn force_unstake(
+        &mut self,
+        id: &ProviderId,
+        current_epoch: EpochId,
+        finalized_through: EpochId,
+    ) -> Result<StakeInfo, StakingError> {
+        let stake = self.get(id).ok_or(StakingError::NotStaked)?;
+        self.remove(id, stake, current_epoch, finalized_through)
+    }
+
+    fn remove(
+        &mut self,
+        id: &ProviderId,
+        stake: StakeInfo,
+        current_epoch: EpochId,
+        finalized_through: EpochId,
+    ) -> Result<StakeInfo, StakingError> {
         let total = self
             .total
             .checked_sub(stake.amount)
             .ok_or(StakingError::Overflow)?;
+        let mut periods = self.periods(id);
+        // Periods whose every epoch is final can never be reported again.
+        periods.retain(|period| period.to > finalized_through);
+        if periods.len() >= MAX_STAKE_PERIODS {
+            periods.remove(0);
+        }
+        periods.push(StakePeriod {
+            from: stake.staked_since,
+            to: current_epoch,
+            owner: stake.owner,
+        });
         self.stakes.remove(id);
+        self.periods.insert(id, &periods);
         self.total = total;
-        Ok(stake.amount)
+        Ok(stake)
     }
 }
 
@@ -131,10 +245,82 @@ pub fn ensure_enabled(model: &ModelContext) -> Result<(), StakingError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use func_interfaces::AccountId;
+    use ink::prelude::vec;
 
     fn id(n: u8) -> ProviderId {
         ink::prelude::vec![n; 8]
+    }
+
+    fn owner() -> AccountId {
+        AccountId::from([1; 32])
+    }
+
+    fn other() -> AccountId {
+        AccountId::from([2; 32])
+    }
+
+    #[ink::test]
+    fn stake_by_another_owner_than_the_holder_fails() {
+        let mut stakes = Stakes::default();
+        stakes.stake(&id(1), owner(), 100, 3).unwrap();
+        assert_eq!(
+            stakes.stake(&id(1), other(), 150, 4),
+            Err(StakingError::NotProviderOwner)
+        );
+    }
+
+    #[ink::test]
+    fn holder_in_follows_the_stake_periods() {
+        let mut stakes = Stakes::default();
+        assert_eq!(stakes.holder_in(&id(1), 3), None);
+        stakes.stake(&id(1), owner(), 100, 3).unwrap();
+        assert_eq!(stakes.holder_in(&id(1), 2), None);
+        assert_eq!(stakes.holder_in(&id(1), 3), Some(owner()));
+        assert_eq!(stakes.holder_in(&id(1), 50), Some(owner()));
+        stakes.unstake(&id(1), 6, 2, 0).unwrap();
+        assert_eq!(stakes.holder_in(&id(1), 6), Some(owner()));
+        assert_eq!(stakes.holder_in(&id(1), 7), None);
+        // The id changes hands in epoch 6: the new holder has it from then on.
+        stakes.stake(&id(1), other(), 100, 6).unwrap();
+        assert_eq!(stakes.holder_in(&id(1), 5), Some(owner()));
+        assert_eq!(stakes.holder_in(&id(1), 6), Some(other()));
+        assert_eq!(stakes.last_holder(&id(1)), Some(other()));
+        stakes.unstake(&id(1), 9, 2, 0).unwrap();
+        assert_eq!(stakes.last_holder(&id(1)), Some(other()));
+        assert_eq!(stakes.periods(&id(1)).len(), 2);
+    }
+
+    #[ink::test]
+    fn unstake_prunes_final_periods_but_keeps_the_latest() {
+        let mut stakes = Stakes::default();
+        stakes.stake(&id(1), owner(), 100, 1).unwrap();
+        stakes.unstake(&id(1), 2, 1, 0).unwrap();
+        stakes.stake(&id(1), owner(), 100, 3).unwrap();
+        stakes.unstake(&id(1), 4, 1, 2).unwrap();
+        assert_eq!(
+            stakes.periods(&id(1)),
+            vec![StakePeriod {
+                from: 3,
+                to: 4,
+                owner: owner()
+            }]
+        );
+        assert_eq!(stakes.holder_in(&id(1), 1), None);
+    }
+
+    #[ink::test]
+    fn force_unstake_ignores_the_lock() {
+        let mut stakes = Stakes::default();
+        stakes.stake(&id(1), owner(), 100, 5).unwrap();
+        assert_eq!(
+            stakes.force_unstake(&id(1), 5, 0).map(|s| s.amount),
+            Ok(100)
+        );
+        assert_eq!(stakes.total(), 0);
+        assert_eq!(
+            stakes.force_unstake(&id(1), 5, 0),
+            Err(StakingError::NotStaked)
+        );
     }
 
     fn view() -> ProviderView {
@@ -150,12 +336,14 @@ mod tests {
     #[ink::test]
     fn stake_first_time_adds_the_requirement() {
         let mut stakes = Stakes::default();
-        assert_eq!(stakes.stake(&id(1), 100, 3), Ok(100));
+        assert_eq!(stakes.stake(&id(1), owner(), 100, 3), Ok(100));
         assert_eq!(
             stakes.get(&id(1)),
             Some(StakeInfo {
                 amount: 100,
-                last_stake_epoch: 3
+                last_stake_epoch: 3,
+                staked_since: 3,
+                owner: owner(),
             })
         );
         assert_eq!(stakes.total(), 100);
@@ -164,14 +352,16 @@ mod tests {
     #[ink::test]
     fn stake_after_requirement_rise_adds_only_the_missing_part() {
         let mut stakes = Stakes::default();
-        stakes.stake(&id(1), 100, 3).unwrap();
-        stakes.stake(&id(2), 100, 3).unwrap();
-        assert_eq!(stakes.stake(&id(1), 150, 9), Ok(50));
+        stakes.stake(&id(1), owner(), 100, 3).unwrap();
+        stakes.stake(&id(2), owner(), 100, 3).unwrap();
+        assert_eq!(stakes.stake(&id(1), owner(), 150, 9), Ok(50));
         assert_eq!(
             stakes.get(&id(1)),
             Some(StakeInfo {
                 amount: 150,
-                last_stake_epoch: 9
+                last_stake_epoch: 9,
+                staked_since: 3,
+                owner: owner(),
             })
         );
         assert_eq!(stakes.total(), 250);
@@ -180,13 +370,13 @@ mod tests {
     #[ink::test]
     fn stake_when_full_or_above_a_lowered_requirement_fails() {
         let mut stakes = Stakes::default();
-        stakes.stake(&id(1), 100, 3).unwrap();
+        stakes.stake(&id(1), owner(), 100, 3).unwrap();
         assert_eq!(
-            stakes.stake(&id(1), 100, 4),
+            stakes.stake(&id(1), owner(), 100, 4),
             Err(StakingError::AlreadyFullyStaked)
         );
         assert_eq!(
-            stakes.stake(&id(1), 60, 4),
+            stakes.stake(&id(1), owner(), 60, 4),
             Err(StakingError::AlreadyFullyStaked)
         );
         assert_eq!(stakes.get(&id(1)).unwrap().last_stake_epoch, 3);
@@ -197,7 +387,7 @@ mod tests {
     fn stake_of_zero_requirement_fails() {
         let mut stakes = Stakes::default();
         assert_eq!(
-            stakes.stake(&id(1), 0, 1),
+            stakes.stake(&id(1), owner(), 0, 1),
             Err(StakingError::AlreadyFullyStaked)
         );
         assert_eq!(stakes.get(&id(1)), None);
@@ -206,15 +396,18 @@ mod tests {
     #[ink::test]
     fn unstake_without_stake_fails() {
         let mut stakes = Stakes::default();
-        assert_eq!(stakes.unstake(&id(1), 10, 2), Err(StakingError::NotStaked));
+        assert_eq!(
+            stakes.unstake(&id(1), 10, 2, 0).map(|stake| stake.amount),
+            Err(StakingError::NotStaked)
+        );
     }
 
     #[ink::test]
     fn unstake_before_lock_end_fails() {
         let mut stakes = Stakes::default();
-        stakes.stake(&id(1), 100, 5).unwrap();
+        stakes.stake(&id(1), owner(), 100, 5).unwrap();
         assert_eq!(
-            stakes.unstake(&id(1), 7, 3),
+            stakes.unstake(&id(1), 7, 3, 0).map(|stake| stake.amount),
             Err(StakingError::StillLocked { unlock_epoch: 8 })
         );
         assert_eq!(stakes.amount(&id(1)), 100);
@@ -224,32 +417,43 @@ mod tests {
     #[ink::test]
     fn unstake_at_lock_end_returns_the_whole_stake() {
         let mut stakes = Stakes::default();
-        stakes.stake(&id(1), 100, 5).unwrap();
-        stakes.stake(&id(2), 100, 5).unwrap();
-        assert_eq!(stakes.unstake(&id(1), 8, 3), Ok(100));
+        stakes.stake(&id(1), owner(), 100, 5).unwrap();
+        stakes.stake(&id(2), owner(), 100, 5).unwrap();
+        assert_eq!(
+            stakes.unstake(&id(1), 8, 3, 0).map(|stake| stake.amount),
+            Ok(100)
+        );
         assert_eq!(stakes.get(&id(1)), None);
         assert_eq!(stakes.total(), 100);
-        assert_eq!(stakes.unstake(&id(1), 8, 3), Err(StakingError::NotStaked));
+        assert_eq!(
+            stakes.unstake(&id(1), 8, 3, 0).map(|stake| stake.amount),
+            Err(StakingError::NotStaked)
+        );
     }
 
     #[ink::test]
     fn unstake_lock_restarts_with_a_top_up() {
         let mut stakes = Stakes::default();
-        stakes.stake(&id(1), 100, 5).unwrap();
-        stakes.stake(&id(1), 120, 20).unwrap();
+        stakes.stake(&id(1), owner(), 100, 5).unwrap();
+        stakes.stake(&id(1), owner(), 120, 20).unwrap();
         assert_eq!(
-            stakes.unstake(&id(1), 21, 3),
+            stakes.unstake(&id(1), 21, 3, 0).map(|stake| stake.amount),
             Err(StakingError::StillLocked { unlock_epoch: 23 })
         );
-        assert_eq!(stakes.unstake(&id(1), 23, 3), Ok(120));
+        assert_eq!(
+            stakes.unstake(&id(1), 23, 3, 0).map(|stake| stake.amount),
+            Ok(120)
+        );
     }
 
     #[ink::test]
     fn unstake_lock_overflow_fails() {
         let mut stakes = Stakes::default();
-        stakes.stake(&id(1), 100, EpochId::MAX).unwrap();
+        stakes.stake(&id(1), owner(), 100, EpochId::MAX).unwrap();
         assert_eq!(
-            stakes.unstake(&id(1), EpochId::MAX, 1),
+            stakes
+                .unstake(&id(1), EpochId::MAX, 1, 0)
+                .map(|stake| stake.amount),
             Err(StakingError::Overflow)
         );
     }

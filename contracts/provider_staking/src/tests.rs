@@ -5,7 +5,7 @@
 //! precedes its first call.
 // Test arithmetic is on small constants.
 #![allow(clippy::arithmetic_side_effects)]
-use crate::{events::EpochHardCapUpdated, funding::RewardFunding, provider_staking::*};
+use crate::{events::EpochHardCapUpdated, provider_staking::*};
 use func_interfaces::{
     limits::{MAX_BATCH_SIZE, MAX_BOOST_EPOCHS, MAX_PAGE_SIZE},
     AccessError, AccountId, Balance, Hash, ProviderId, ProviderStaking, ProviderView, Role,
@@ -88,7 +88,7 @@ fn new_stores_the_suite_and_starts_empty() {
     assert_eq!(pool.pending_owner(), None);
     assert!(!pool.paused());
     assert_eq!(pool.epoch_reward_hard_cap(), Balance::MAX);
-    assert_eq!(pool.reward_funding(), RewardFunding::default());
+    assert_eq!(pool.open_epochs(), Vec::<u32>::new());
     assert_eq!(pool.effective_staked_balance(), 0);
     assert_eq!(pool.finalized_through(), 0);
 }
@@ -232,15 +232,14 @@ fn set_epoch_reward_by_non_scheduler_fails() {
 }
 
 #[ink::test]
-fn set_epoch_reward_while_paused_fails() {
+#[should_panic(expected = "off-chain environment does not support contract invocation")]
+fn set_epoch_reward_while_paused_goes_on_to_the_epoch_clock() {
+    // Issue 11.1: a pause never costs an earned reward, so reports are not paused.
     let mut pool = paused_pool();
     pool.grant_role(Role::Scheduler, accounts().charlie)
         .unwrap();
     set_caller(accounts().charlie);
-    assert_eq!(
-        pool.set_epoch_reward(1, 10, 10),
-        Err(access(AccessError::Paused))
-    );
+    let _ = pool.set_epoch_reward(1, 10, 10);
 }
 
 #[ink::test]
@@ -254,12 +253,10 @@ fn record_provider_shards_by_non_scheduler_fails() {
 }
 
 #[ink::test]
-fn record_provider_shards_while_paused_fails() {
+#[should_panic(expected = "off-chain environment does not support contract invocation")]
+fn record_provider_shards_while_paused_goes_on_to_the_epoch_clock() {
     let mut pool = paused_pool();
-    assert_eq!(
-        pool.record_provider_shards(1, vec![(id(), 1)]),
-        Err(access(AccessError::Paused))
-    );
+    let _ = pool.record_provider_shards(1, vec![(id(), 1)]);
 }
 
 #[ink::test]
@@ -286,15 +283,48 @@ fn fund_rewards_of_zero_fails() {
     let mut pool = pool();
     set_caller(accounts().django);
     assert_eq!(pool.fund_rewards(0), Err(StakingError::ZeroAmount));
-    assert_eq!(pool.reward_funding(), RewardFunding::default());
 }
 
 #[ink::test]
-fn fund_rewards_while_paused_fails() {
+#[should_panic(expected = "off-chain environment does not support contract invocation")]
+fn fund_rewards_while_paused_pulls_the_funds() {
+    // A report may need funds, and reports are never paused.
     let mut pool = paused_pool();
     set_caller(accounts().django);
-    assert_eq!(pool.fund_rewards(10), Err(access(AccessError::Paused)));
-    assert_eq!(pool.reward_funding(), RewardFunding::default());
+    let _ = pool.fund_rewards(10);
+}
+
+#[ink::test]
+fn withdraw_unreserved_and_excess_by_non_owner_fail() {
+    let mut pool = pool();
+    set_caller(accounts().bob);
+    assert_eq!(
+        pool.withdraw_unreserved(accounts().bob, 1),
+        Err(access(AccessError::NotOwner))
+    );
+    assert_eq!(
+        pool.withdraw_excess(accounts().bob, 1),
+        Err(access(AccessError::NotOwner))
+    );
+}
+
+#[ink::test]
+fn withdraw_excess_of_zero_fails() {
+    let mut pool = pool();
+    assert_eq!(
+        pool.withdraw_excess(accounts().bob, 0),
+        Err(StakingError::ZeroAmount)
+    );
+}
+
+#[ink::test]
+fn release_for_registered_by_non_registry_fails() {
+    let mut pool = pool();
+    set_caller(accounts().bob);
+    assert_eq!(
+        pool.release_for_registered(id(), view()),
+        Err(StakingError::NotRegistry)
+    );
 }
 
 #[ink::test]

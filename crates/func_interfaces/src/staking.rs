@@ -58,8 +58,8 @@ pub enum StakingError {
     EpochRewardNotSet,
     /// Total shards is zero while a reward is set, or provider shards exceed the total.
     ShardsExceedTotal,
-    /// The provider never staked in this pool.
-    UnknownProvider,
+    /// Shards were reported for a provider that held no stake in this pool in that epoch.
+    NotStakedInEpoch { id: ProviderId, epoch: EpochId },
     /// A batch is empty or longer than `MAX_BATCH_SIZE`.
     InvalidBatchSize,
     /// The provider has too many unsettled epochs (more than `MAX_REWARD_DELAY`).
@@ -68,6 +68,8 @@ pub enum StakingError {
     InvalidBoost,
     /// The amount must be greater than zero.
     ZeroAmount,
+    /// The pool holds less FUNC beyond its stakes and reward funds (`available`) than asked.
+    InsufficientExcess { available: Balance },
     /// The FUNC token refused the transfer (allowance or balance).
     Token(PSP22Error),
     /// The model router refused.
@@ -122,7 +124,13 @@ impl Clone for StakingError {
             },
             Self::EpochRewardNotSet => Self::EpochRewardNotSet,
             Self::ShardsExceedTotal => Self::ShardsExceedTotal,
-            Self::UnknownProvider => Self::UnknownProvider,
+            Self::NotStakedInEpoch { id, epoch } => Self::NotStakedInEpoch {
+                id: id.clone(),
+                epoch: *epoch,
+            },
+            Self::InsufficientExcess { available } => Self::InsufficientExcess {
+                available: *available,
+            },
             Self::InvalidBatchSize => Self::InvalidBatchSize,
             Self::TooManyPendingEpochs => Self::TooManyPendingEpochs,
             Self::InvalidBoost => Self::InvalidBoost,
@@ -188,6 +196,18 @@ pub trait ProviderStaking {
     /// As `unstake_provider`, plus `NotRegistry`.
     #[ink(message)]
     fn unstake_for_registered(
+        &mut self,
+        id: ProviderId,
+        view: ProviderView,
+    ) -> Result<Balance, StakingError>;
+
+    /// Returns `id`'s whole stake to its owner now, lock or not (the registry's governance
+    /// release of a disputed id; the FUNC always goes to the owner).
+    ///
+    /// # Errors
+    /// `NotRegistry`, `NotStaked`, `Token`, `CrossContractCall`, `Overflow`.
+    #[ink(message)]
+    fn release_for_registered(
         &mut self,
         id: ProviderId,
         view: ProviderView,

@@ -20,6 +20,21 @@ fn id(n: u8) -> ProviderId {
     ink::prelude::vec![n; 16]
 }
 
+/// The owner of every provider in these tests.
+const OWNER: [u8; 32] = [0xAA; 32];
+
+/// Provider `n` with `OWNER`.
+fn earner(n: u8) -> Earner {
+    (id(n), AccountId::from(OWNER))
+}
+
+/// Providers 1, 2 and 3 held a stake (by `OWNER`) in every epoch; others never did.
+fn holder(id: &ProviderId, _epoch: EpochId) -> Option<AccountId> {
+    (1..=3)
+        .any(|n| *id == self::id(n))
+        .then_some(AccountId::from(OWNER))
+}
+
 fn batch(entries: &[(u8, u64)]) -> ShardBatch {
     ShardBatch::new(entries.iter().map(|&(n, shards)| (id(n), shards)).collect()).unwrap()
 }
@@ -29,9 +44,6 @@ fn ledger(funds: Balance) -> RewardLedger {
     let mut ledger = RewardLedger::default();
     if funds > 0 {
         ledger.fund(funds).unwrap();
-    }
-    for n in 1..=3 {
-        ledger.open_account(&id(n));
     }
     ledger
 }
@@ -51,7 +63,7 @@ fn report(
         .unwrap();
     if !shards.is_empty() {
         ledger
-            .record_provider_shards(epoch, batch(shards), &now)
+            .record_provider_shards(epoch, batch(shards), &now, holder)
             .unwrap();
     }
 }
@@ -232,7 +244,9 @@ fn add_boost_spreads_over_the_epochs_after_the_current_one() {
     assert_eq!(ledger.add_boost(&Boost::new(2, 4).unwrap(), 6), Ok(7));
     let boosts: Vec<Balance> = (5..=10).map(|epoch| ledger.boost(epoch)).collect();
     assert_eq!(boosts, [0, 10, 12, 12, 0, 0]);
-    assert_eq!(ledger.funding(), funding(34, 0));
+    // A boost is reserved for its own epochs as soon as it is funded.
+    assert_eq!(ledger.funding(), funding(34, 34));
+    assert_eq!(ledger.open_epochs(), [6, 7, 8]);
     assert_eq!(ledger.total_reward_for_epoch(7), 12);
 }
 
@@ -260,13 +274,13 @@ fn set_epoch_reward_reserves_total_plus_boost() {
             total: 50,
             boost: 20,
             total_shards: 10,
-            recorded_shards: 0
+            recorded_shards: 0,
+            allocated: 0,
         }
     );
     assert_eq!(ledger.epoch_reward(4), Some(reward));
     assert_eq!(ledger.total_reward_for_epoch(4), 70);
     assert_eq!(ledger.funding(), funding(120, 70));
-    assert_eq!(ledger.finalized_through(), 3);
 }
 
 #[ink::test]
@@ -377,7 +391,7 @@ fn set_epoch_reward_with_a_boost_and_no_shards_fails() {
         ledger.set_epoch_reward(4, 0, 0, &at(5)),
         Err(StakingError::ShardsExceedTotal)
     );
-    assert_eq!(ledger.funding(), funding(5, 0));
+    assert_eq!(ledger.funding(), funding(5, 5));
 }
 
 #[ink::test]
@@ -395,7 +409,7 @@ fn set_epoch_reward_to_nothing_removes_the_report() {
 fn record_provider_shards_before_the_reward_fails() {
     let mut ledger = ledger(100);
     assert_eq!(
-        ledger.record_provider_shards(4, batch(&[(1, 1)]), &at(5)),
+        ledger.record_provider_shards(4, batch(&[(1, 1)]), &at(5), holder),
         Err(StakingError::EpochRewardNotSet)
     );
 }
@@ -405,29 +419,32 @@ fn record_provider_shards_of_an_epoch_not_ended_or_final_fails() {
     let mut ledger = ledger(100);
     report(&mut ledger, 4, 10, 10, &[]);
     assert_eq!(
-        ledger.record_provider_shards(5, batch(&[(1, 1)]), &at(5)),
+        ledger.record_provider_shards(5, batch(&[(1, 1)]), &at(5), holder),
         Err(StakingError::EpochNotEnded)
     );
     assert_eq!(
-        ledger.record_provider_shards(4, batch(&[(1, 1)]), &at(6)),
+        ledger.record_provider_shards(4, batch(&[(1, 1)]), &at(6), holder),
         Err(StakingError::EpochFinalized)
     );
-    assert_eq!(ledger.provider_shards(&id(1), 4), 0);
+    assert_eq!(ledger.provider_shards(&earner(1), 4), 0);
 }
 
 #[ink::test]
 fn record_provider_shards_of_an_unknown_provider_fails_and_changes_nothing() {
     let mut ledger = ledger(100);
     report(&mut ledger, 4, 10, 10, &[]);
-    for unknown in [id(9), ink::prelude::vec![1; MAX_PROVIDER_ID_LEN + 1]] {
-        let entries = ink::prelude::vec![(id(1), 2), (unknown, 1), (id(2), 3)];
+    for unknown in [id(9), ink::prelude::vec![1; 65]] {
+        let entries = ink::prelude::vec![(id(1), 2), (unknown.clone(), 1), (id(2), 3)];
         assert_eq!(
-            ledger.record_provider_shards(4, ShardBatch::new(entries).unwrap(), &at(5)),
-            Err(StakingError::UnknownProvider)
+            ledger.record_provider_shards(4, ShardBatch::new(entries).unwrap(), &at(5), holder),
+            Err(StakingError::NotStakedInEpoch {
+                id: unknown,
+                epoch: 4
+            })
         );
     }
-    assert_eq!(ledger.provider_shards(&id(1), 4), 0);
-    assert_eq!(ledger.pending.get(id(1)), None);
+    assert_eq!(ledger.provider_shards(&earner(1), 4), 0);
+    assert_eq!(ledger.pending.get(earner(1)), None);
     assert_eq!(ledger.epoch_reward(4).unwrap().recorded_shards, 0);
 }
 
@@ -436,14 +453,14 @@ fn record_provider_shards_above_the_total_fails_and_changes_nothing() {
     let mut ledger = ledger(100);
     report(&mut ledger, 4, 10, 10, &[(1, 4)]);
     assert_eq!(
-        ledger.record_provider_shards(4, batch(&[(2, 3), (3, 4)]), &at(5)),
+        ledger.record_provider_shards(4, batch(&[(2, 3), (3, 4)]), &at(5), holder),
         Err(StakingError::ShardsExceedTotal)
     );
-    assert_eq!(ledger.provider_shards(&id(2), 4), 0);
+    assert_eq!(ledger.provider_shards(&earner(2), 4), 0);
     assert_eq!(ledger.epoch_reward(4).unwrap().recorded_shards, 4);
     // Replacing provider 1's shards frees room.
     ledger
-        .record_provider_shards(4, batch(&[(1, 3), (2, 3), (3, 4)]), &at(5))
+        .record_provider_shards(4, batch(&[(1, 3), (2, 3), (3, 4)]), &at(5), holder)
         .unwrap();
     assert_eq!(ledger.epoch_reward(4).unwrap().recorded_shards, 10);
 }
@@ -453,11 +470,11 @@ fn record_provider_shards_again_replaces_the_previous_shards() {
     let mut ledger = ledger(100);
     report(&mut ledger, 4, 10, 10, &[(1, 3), (2, 2)]);
     let reward = ledger
-        .record_provider_shards(4, batch(&[(1, 5)]), &at(5))
+        .record_provider_shards(4, batch(&[(1, 5)]), &at(5), holder)
         .unwrap();
     assert_eq!(reward.recorded_shards, 7);
-    assert_eq!(ledger.provider_shards(&id(1), 4), 5);
-    assert_eq!(ledger.pending.get(id(1)), Some(ink::prelude::vec![4]));
+    assert_eq!(ledger.provider_shards(&earner(1), 4), 5);
+    assert_eq!(ledger.pending.get(earner(1)), Some(ink::prelude::vec![4]));
 }
 
 #[ink::test]
@@ -465,13 +482,13 @@ fn record_provider_shards_of_zero_removes_the_record() {
     let mut ledger = ledger(100);
     report(&mut ledger, 4, 10, 10, &[(1, 3), (2, 2)]);
     let reward = ledger
-        .record_provider_shards(4, batch(&[(1, 0)]), &at(5))
+        .record_provider_shards(4, batch(&[(1, 0)]), &at(5), holder)
         .unwrap();
     assert_eq!(reward.recorded_shards, 2);
-    assert_eq!(ledger.provider_shards(&id(1), 4), 0);
-    assert_eq!(ledger.shards.get((id(1), 4)), None);
-    assert_eq!(ledger.pending.get(id(1)), None);
-    assert_eq!(ledger.view_rewards(&id(1), 1, 10), Ok(0));
+    assert_eq!(ledger.provider_shards(&earner(1), 4), 0);
+    assert_eq!(ledger.shards.get((earner(1), 4)), None);
+    assert_eq!(ledger.pending.get(earner(1)), None);
+    assert_eq!(ledger.view_rewards(&earner(1), 1, 10), Ok(0));
 }
 
 #[ink::test]
@@ -484,14 +501,20 @@ fn record_provider_shards_keeps_the_pending_list_sorted() {
     for epoch in [7, 3, 5] {
         ledger.set_epoch_reward(epoch, 1, 1, &now).unwrap();
         ledger
-            .record_provider_shards(epoch, batch(&[(1, 1)]), &now)
+            .record_provider_shards(epoch, batch(&[(1, 1)]), &now, holder)
             .unwrap();
     }
-    assert_eq!(ledger.pending.get(id(1)), Some(ink::prelude::vec![3, 5, 7]));
+    assert_eq!(
+        ledger.pending.get(earner(1)),
+        Some(ink::prelude::vec![3, 5, 7])
+    );
     ledger
-        .record_provider_shards(5, batch(&[(1, 0)]), &now)
+        .record_provider_shards(5, batch(&[(1, 0)]), &now, holder)
         .unwrap();
-    assert_eq!(ledger.pending.get(id(1)), Some(ink::prelude::vec![3, 7]));
+    assert_eq!(
+        ledger.pending.get(earner(1)),
+        Some(ink::prelude::vec![3, 7])
+    );
 }
 
 #[ink::test]
@@ -507,17 +530,17 @@ fn record_provider_shards_beyond_max_pending_epochs_fails() {
     }
     for epoch in 1..=MAX_REWARD_DELAY {
         ledger
-            .record_provider_shards(epoch, batch(&[(1, 1)]), &now)
+            .record_provider_shards(epoch, batch(&[(1, 1)]), &now, holder)
             .unwrap();
     }
     assert_eq!(
-        ledger.record_provider_shards(MAX_REWARD_DELAY + 1, batch(&[(2, 1), (1, 1)]), &now),
+        ledger.record_provider_shards(MAX_REWARD_DELAY + 1, batch(&[(2, 1), (1, 1)]), &now, holder),
         Err(StakingError::TooManyPendingEpochs)
     );
-    assert_eq!(ledger.provider_shards(&id(2), MAX_REWARD_DELAY + 1), 0);
+    assert_eq!(ledger.provider_shards(&earner(2), MAX_REWARD_DELAY + 1), 0);
     // Replacing shards of a pending epoch needs no room.
     ledger
-        .record_provider_shards(1, batch(&[(1, 1)]), &now)
+        .record_provider_shards(1, batch(&[(1, 1)]), &now, holder)
         .unwrap();
 }
 
@@ -526,18 +549,18 @@ fn record_provider_shards_folds_final_epochs_first() {
     let mut ledger = ledger(1_000);
     for epoch in 1..=20 {
         report(&mut ledger, epoch, 10, 10, &[(1, 4), (2, 6)]);
-        let pending = ledger.pending.get(id(1)).unwrap();
+        let pending = ledger.pending.get(earner(1)).unwrap();
         assert!(
             pending.len() <= DELAY as usize,
             "epoch {epoch}: {pending:?}"
         );
     }
     // Epoch 20 was recorded at epoch 21, when the epochs up to 19 were final and folded.
-    let account = ledger.accounts.get(id(1)).unwrap();
+    let account = ledger.accounts.get(earner(1)).unwrap();
     assert_eq!(account.ledger_len, 19);
-    assert_eq!(ledger.pending.get(id(1)), Some(ink::prelude::vec![20]));
+    assert_eq!(ledger.pending.get(earner(1)), Some(ink::prelude::vec![20]));
     assert_eq!(
-        ledger.entries.get((id(1), 18)),
+        ledger.entries.get((earner(1), 18)),
         Some(LedgerEntry {
             epoch: 19,
             cumulative: 76
@@ -552,7 +575,7 @@ fn claim_with_an_invalid_range_fails() {
     let mut ledger = ledger(100);
     for (from, to) in [(0, 3), (4, 3)] {
         assert_eq!(
-            ledger.claim(&id(1), from, to, &at(10)),
+            ledger.claim(&earner(1), from, to, &at(10)),
             Err(StakingError::InvalidEpochRange)
         );
     }
@@ -563,14 +586,14 @@ fn claim_before_the_epoch_is_claimable_fails() {
     let mut ledger = ledger(100);
     report(&mut ledger, 4, 10, 10, &[(1, 10)]);
     assert_eq!(
-        ledger.claim(&id(1), 1, 4, &at(5)),
+        ledger.claim(&earner(1), 1, 4, &at(5)),
         Err(StakingError::EpochNotClaimable {
             last_claimable_epoch: 3
         })
     );
-    assert_eq!(ledger.pending_rewards(&id(1), &at(5)), Ok(0));
-    assert_eq!(ledger.pending_rewards(&id(1), &at(6)), Ok(10));
-    assert_eq!(ledger.claim(&id(1), 1, 4, &at(6)), Ok(10));
+    assert_eq!(ledger.pending_rewards(&earner(1), &at(5)), Ok(0));
+    assert_eq!(ledger.pending_rewards(&earner(1), &at(6)), Ok(10));
+    assert_eq!(ledger.claim(&earner(1), 1, 4, &at(6)), Ok(10));
 }
 
 #[ink::test]
@@ -578,11 +601,11 @@ fn claim_pays_the_pro_rata_share_and_leaves_the_dust_reserved() {
     let mut ledger = ledger(1_000);
     // 100 over 7 shards: provider 1 has 2, provider 2 has 4, one shard is never recorded.
     report(&mut ledger, 1, 100, 7, &[(1, 2), (2, 4)]);
-    assert_eq!(ledger.claim(&id(1), 1, 1, &at(3)), Ok(28));
-    assert_eq!(ledger.claim(&id(2), 1, 1, &at(3)), Ok(57));
+    assert_eq!(ledger.claim(&earner(1), 1, 1, &at(3)), Ok(28));
+    assert_eq!(ledger.claim(&earner(2), 1, 1, &at(3)), Ok(57));
     // 100 − 28 − 57 = 15 stays reserved (unrecorded shard and rounding).
     assert_eq!(ledger.funding(), funding(1_000 - 85, 15));
-    assert_eq!(ledger.claimed_through(&id(1)), 1);
+    assert_eq!(ledger.claimed_through(&earner(1)), 1);
     assert_eq!(ledger.finalized_through(), 1);
 }
 
@@ -590,32 +613,32 @@ fn claim_pays_the_pro_rata_share_and_leaves_the_dust_reserved() {
 fn claim_twice_fails() {
     let mut ledger = ledger(100);
     report(&mut ledger, 1, 10, 10, &[(1, 10)]);
-    assert_eq!(ledger.claim(&id(1), 1, 1, &at(3)), Ok(10));
+    assert_eq!(ledger.claim(&earner(1), 1, 1, &at(3)), Ok(10));
     assert_eq!(
-        ledger.claim(&id(1), 1, 1, &at(5)),
+        ledger.claim(&earner(1), 1, 1, &at(5)),
         Err(StakingError::AlreadyClaimed)
     );
     assert_eq!(
-        ledger.claim(&id(1), 1, 3, &at(5)),
+        ledger.claim(&earner(1), 1, 3, &at(5)),
         Err(StakingError::NothingToClaim)
     );
     assert_eq!(ledger.funding(), funding(90, 0));
-    assert_eq!(ledger.claimed_through(&id(1)), 1);
+    assert_eq!(ledger.claimed_through(&earner(1)), 1);
 }
 
 #[ink::test]
 fn claim_without_rewards_fails() {
     let mut ledger = ledger(100);
     assert_eq!(
-        ledger.claim(&id(1), 1, 3, &at(5)),
+        ledger.claim(&earner(1), 1, 3, &at(5)),
         Err(StakingError::NothingToClaim)
     );
     assert_eq!(
-        ledger.claim(&id(7), 1, 3, &at(5)),
+        ledger.claim(&earner(7), 1, 3, &at(5)),
         Err(StakingError::NothingToClaim),
         "no account"
     );
-    assert_eq!(ledger.accounts.get(id(7)), None);
+    assert_eq!(ledger.accounts.get(earner(7)), None);
 }
 
 #[test]
@@ -641,15 +664,15 @@ fn claim_skipping_unclaimed_rewards_fails() {
     report(&mut ledger, 2, 10, 10, &[(1, 10)]);
     report(&mut ledger, 5, 20, 10, &[(1, 10)]);
     assert_eq!(
-        ledger.claim(&id(1), 3, 5, &at(8)),
+        ledger.claim(&earner(1), 3, 5, &at(8)),
         Err(StakingError::ClaimGap {
             first_unclaimed_epoch: 2
         })
     );
     // Epochs 1, 3 and 4 hold no reward: claiming 1..=2, then from 4, leaves no gap.
-    assert_eq!(ledger.claim(&id(1), 2, 2, &at(8)), Ok(10));
-    assert_eq!(ledger.claim(&id(1), 4, 6, &at(8)), Ok(20));
-    assert_eq!(ledger.claimed_through(&id(1)), 6);
+    assert_eq!(ledger.claim(&earner(1), 2, 2, &at(8)), Ok(10));
+    assert_eq!(ledger.claim(&earner(1), 4, 6, &at(8)), Ok(20));
+    assert_eq!(ledger.claimed_through(&earner(1)), 6);
 }
 
 #[ink::test]
@@ -658,8 +681,8 @@ fn claim_of_a_range_overlapping_claimed_epochs_pays_the_rest() {
     for epoch in 1..=4 {
         report(&mut ledger, epoch, 10, 10, &[(1, 5)]);
     }
-    assert_eq!(ledger.claim(&id(1), 1, 2, &at(6)), Ok(10));
-    assert_eq!(ledger.claim(&id(1), 1, 4, &at(6)), Ok(10));
+    assert_eq!(ledger.claim(&earner(1), 1, 2, &at(6)), Ok(10));
+    assert_eq!(ledger.claim(&earner(1), 1, 4, &at(6)), Ok(10));
     assert_eq!(ledger.funding(), funding(80, 20));
 }
 
@@ -670,20 +693,20 @@ fn claim_uses_reports_corrected_before_finality() {
     // Still at epoch 5: the scheduler corrects the total and provider 1's shards.
     ledger.set_epoch_reward(4, 40, 10, &at(5)).unwrap();
     ledger
-        .record_provider_shards(4, batch(&[(1, 2)]), &at(5))
+        .record_provider_shards(4, batch(&[(1, 2)]), &at(5), holder)
         .unwrap();
-    assert_eq!(ledger.view_rewards(&id(1), 4, 4), Ok(8));
-    assert_eq!(ledger.claim(&id(1), 4, 4, &at(6)), Ok(8));
+    assert_eq!(ledger.view_rewards(&earner(1), 4, 4), Ok(8));
+    assert_eq!(ledger.claim(&earner(1), 4, 4, &at(6)), Ok(8));
     // Final now: no more corrections.
     assert_eq!(
         ledger.set_epoch_reward(4, 10, 10, &at(6)),
         Err(StakingError::EpochFinalized)
     );
     assert_eq!(
-        ledger.record_provider_shards(4, batch(&[(2, 8)]), &at(7)),
+        ledger.record_provider_shards(4, batch(&[(2, 8)]), &at(7), holder),
         Err(StakingError::EpochFinalized)
     );
-    assert_eq!(ledger.claim(&id(2), 1, 4, &at(7)), Ok(20));
+    assert_eq!(ledger.claim(&earner(2), 1, 4, &at(7)), Ok(20));
     assert_eq!(ledger.funding(), funding(72, 12));
 }
 
@@ -695,9 +718,10 @@ fn claim_of_a_boosted_epoch_splits_total_and_boost() {
     report(&mut ledger, 2, 10, 4, &[(1, 1), (2, 3)]);
     assert_eq!(ledger.total_reward_for_epoch(2), 40);
     assert_eq!(ledger.total_reward_for_epoch(3), 30);
-    assert_eq!(ledger.claim(&id(1), 1, 2, &at(4)), Ok(10));
-    assert_eq!(ledger.claim(&id(2), 1, 2, &at(4)), Ok(30));
-    assert_eq!(ledger.funding(), funding(30, 0));
+    assert_eq!(ledger.claim(&earner(1), 1, 2, &at(4)), Ok(10));
+    assert_eq!(ledger.claim(&earner(2), 1, 2, &at(4)), Ok(30));
+    // Epoch 3's boost stays reserved for epoch 3.
+    assert_eq!(ledger.funding(), funding(30, 30));
 }
 
 #[ink::test]
@@ -708,13 +732,13 @@ fn claim_never_exceeds_the_reservation_escrow() {
         ledger.set_epoch_reward(2, 1, 1, &at(3)),
         Err(StakingError::InsufficientRewardFunding { available: 0 })
     );
-    assert_eq!(ledger.claim(&id(1), 1, 1, &at(3)), Ok(25));
+    assert_eq!(ledger.claim(&earner(1), 1, 1, &at(3)), Ok(25));
     // Paid rewards leave the reservation; unreserved funds stay 0.
     assert_eq!(ledger.funding(), funding(25, 25));
     ledger.fund(5).unwrap();
     report(&mut ledger, 2, 5, 1, &[(1, 1)]);
-    assert_eq!(ledger.claim(&id(1), 2, 2, &at(4)), Ok(5));
-    assert_eq!(ledger.claim(&id(2), 1, 2, &at(4)), Ok(25));
+    assert_eq!(ledger.claim(&earner(1), 2, 2, &at(4)), Ok(5));
+    assert_eq!(ledger.claim(&earner(2), 1, 2, &at(4)), Ok(25));
     assert_eq!(ledger.funding(), funding(0, 0));
 }
 
@@ -722,7 +746,7 @@ fn claim_never_exceeds_the_reservation_escrow() {
 fn claim_after_the_delay_grew_keeps_earlier_epochs_final() {
     let mut ledger = ledger(100);
     report(&mut ledger, 4, 10, 10, &[(1, 10)]);
-    assert_eq!(ledger.claim(&id(1), 4, 4, &at(6)), Ok(10));
+    assert_eq!(ledger.claim(&earner(1), 4, 4, &at(6)), Ok(10));
     report(&mut ledger, 6, 10, 10, &[(1, 10)]);
     // The delay grows from 2 to 5 at epoch 8: last claimable 3, but 5 was already final.
     let longer_delay = EpochInfo {
@@ -735,14 +759,14 @@ fn claim_after_the_delay_grew_keeps_earlier_epochs_final() {
         Err(StakingError::EpochFinalized)
     );
     assert_eq!(
-        ledger.claim(&id(1), 5, 6, &longer_delay),
+        ledger.claim(&earner(1), 5, 6, &longer_delay),
         Err(StakingError::EpochNotClaimable {
             last_claimable_epoch: 3
         })
     );
-    assert_eq!(ledger.pending_rewards(&id(1), &longer_delay), Ok(0));
+    assert_eq!(ledger.pending_rewards(&earner(1), &longer_delay), Ok(0));
     ledger.set_epoch_reward(6, 20, 10, &longer_delay).unwrap();
-    assert_eq!(ledger.claim(&id(1), 5, 6, &at(8)), Ok(20));
+    assert_eq!(ledger.claim(&earner(1), 5, 6, &at(8)), Ok(20));
 }
 
 #[ink::test]
@@ -752,21 +776,21 @@ fn claim_folds_final_pending_epochs_in_order() {
     report(&mut ledger, 5, 10, 10, &[(1, 2)]);
     report(&mut ledger, 6, 10, 10, &[(1, 3)]);
     // Recording epochs 5 and 6 folded the then final epochs 3 and 5.
-    assert_eq!(ledger.accounts.get(id(1)).unwrap().ledger_len, 2);
-    assert_eq!(ledger.pending.get(id(1)), Some(ink::prelude::vec![6]));
+    assert_eq!(ledger.accounts.get(earner(1)).unwrap().ledger_len, 2);
+    assert_eq!(ledger.pending.get(earner(1)), Some(ink::prelude::vec![6]));
     // At epoch 9 all three are final; claim 5..=7 (gap rule: 3 is unclaimed).
     assert_eq!(
-        ledger.claim(&id(1), 5, 7, &at(9)),
+        ledger.claim(&earner(1), 5, 7, &at(9)),
         Err(StakingError::ClaimGap {
             first_unclaimed_epoch: 3
         })
     );
-    assert_eq!(ledger.pending_rewards(&id(1), &at(9)), Ok(6));
-    assert_eq!(ledger.claim(&id(1), 1, 5, &at(9)), Ok(3));
-    assert_eq!(ledger.pending.get(id(1)), None);
-    assert_eq!(ledger.accounts.get(id(1)).unwrap().ledger_len, 3);
-    assert_eq!(ledger.pending_rewards(&id(1), &at(9)), Ok(3));
-    assert_eq!(ledger.claim(&id(1), 6, 7, &at(9)), Ok(3));
+    assert_eq!(ledger.pending_rewards(&earner(1), &at(9)), Ok(6));
+    assert_eq!(ledger.claim(&earner(1), 1, 5, &at(9)), Ok(3));
+    assert_eq!(ledger.pending.get(earner(1)), None);
+    assert_eq!(ledger.accounts.get(earner(1)).unwrap().ledger_len, 3);
+    assert_eq!(ledger.pending_rewards(&earner(1), &at(9)), Ok(3));
+    assert_eq!(ledger.claim(&earner(1), 6, 7, &at(9)), Ok(3));
 }
 
 #[ink::test]
@@ -777,15 +801,15 @@ fn claim_of_1000_rewarded_epochs_reads_logarithmically_many_cells() {
         report(&mut ledger, epoch, 10, 10, &[(1, 3), (2, 7)]);
     }
     let now = at(EPOCHS + 2);
-    assert_eq!(ledger.pending_rewards(&id(1), &now), Ok(3_000));
-    assert_eq!(ledger.view_rewards(&id(1), 101, 200), Ok(300));
+    assert_eq!(ledger.pending_rewards(&earner(1), &now), Ok(3_000));
+    assert_eq!(ledger.view_rewards(&earner(1), 101, 200), Ok(300));
 
     // Claims spanning 1, 499 and 500 epochs cost about the same.
     let mut costs = Vec::new();
     let mut writes = Vec::new();
     for (from, to) in [(1, 1), (2, 500), (501, EPOCHS)] {
         let before = storage_rw();
-        let amount = ledger.claim(&id(1), from, to, &now).unwrap();
+        let amount = ledger.claim(&earner(1), from, to, &now).unwrap();
         let after = storage_rw();
         costs.push(after.0 - before.0);
         writes.push(after.1 - before.1);
@@ -794,7 +818,7 @@ fn claim_of_1000_rewarded_epochs_reads_logarithmically_many_cells() {
     // The first claim folds epoch 1000 (entry, account, emptied pending list); then only the
     // account changes.
     assert_eq!(writes, [3, 1, 1]);
-    assert_eq!(ledger.accounts.get(id(1)).unwrap().ledger_len, EPOCHS);
+    assert_eq!(ledger.accounts.get(earner(1)).unwrap().ledger_len, EPOCHS);
     // account + pending + last entry (+ 2 binary searches of ≤ 10 reads each).
     for cost in &costs {
         assert!(
@@ -802,14 +826,14 @@ fn claim_of_1000_rewarded_epochs_reads_logarithmically_many_cells() {
             "claim costs {costs:?} reads"
         );
     }
-    let gap = ledger.claim(&id(2), 900, EPOCHS, &now);
+    let gap = ledger.claim(&earner(2), 900, EPOCHS, &now);
     assert_eq!(
         gap,
         Err(StakingError::ClaimGap {
             first_unclaimed_epoch: 1
         })
     );
-    assert_eq!(ledger.claim(&id(2), 1, EPOCHS, &now), Ok(7_000));
+    assert_eq!(ledger.claim(&earner(2), 1, EPOCHS, &now), Ok(7_000));
     assert_eq!(ledger.funding(), funding(0, 0));
 }
 
@@ -822,14 +846,14 @@ fn view_rewards_counts_final_pending_and_claimed_epochs_in_range() {
         report(&mut ledger, epoch, 10, 10, &[(1, epoch.into())]);
     }
     // At epoch 7: 1..=4 folded, 5 and 6 pending.
-    assert_eq!(ledger.claim(&id(1), 1, 2, &at(7)), Ok(3));
-    assert_eq!(ledger.view_rewards(&id(1), 1, 6), Ok(21));
-    assert_eq!(ledger.view_rewards(&id(1), 0, 6), Ok(21));
-    assert_eq!(ledger.view_rewards(&id(1), 2, 5), Ok(14));
-    assert_eq!(ledger.view_rewards(&id(1), 6, 100), Ok(6));
-    assert_eq!(ledger.view_rewards(&id(1), 5, 4), Ok(0));
-    assert_eq!(ledger.view_rewards(&id(1), 0, 0), Ok(0));
-    assert_eq!(ledger.view_rewards(&id(9), 1, 6), Ok(0));
+    assert_eq!(ledger.claim(&earner(1), 1, 2, &at(7)), Ok(3));
+    assert_eq!(ledger.view_rewards(&earner(1), 1, 6), Ok(21));
+    assert_eq!(ledger.view_rewards(&earner(1), 0, 6), Ok(21));
+    assert_eq!(ledger.view_rewards(&earner(1), 2, 5), Ok(14));
+    assert_eq!(ledger.view_rewards(&earner(1), 6, 100), Ok(6));
+    assert_eq!(ledger.view_rewards(&earner(1), 5, 4), Ok(0));
+    assert_eq!(ledger.view_rewards(&earner(1), 0, 0), Ok(0));
+    assert_eq!(ledger.view_rewards(&earner(9), 1, 6), Ok(0));
 }
 
 #[ink::test]
@@ -838,18 +862,128 @@ fn pending_rewards_counts_claimable_unclaimed_epochs_only() {
     for epoch in 1..=6 {
         report(&mut ledger, epoch, 10, 10, &[(1, 1)]);
     }
-    assert_eq!(ledger.pending_rewards(&id(1), &at(7)), Ok(5));
-    assert_eq!(ledger.pending_rewards(&id(1), &at(8)), Ok(6));
-    ledger.claim(&id(1), 1, 3, &at(7)).unwrap();
-    assert_eq!(ledger.pending_rewards(&id(1), &at(7)), Ok(2));
-    assert_eq!(ledger.pending_rewards(&id(2), &at(7)), Ok(0));
+    assert_eq!(ledger.pending_rewards(&earner(1), &at(7)), Ok(5));
+    assert_eq!(ledger.pending_rewards(&earner(1), &at(8)), Ok(6));
+    ledger.claim(&earner(1), 1, 3, &at(7)).unwrap();
+    assert_eq!(ledger.pending_rewards(&earner(1), &at(7)), Ok(2));
+    assert_eq!(ledger.pending_rewards(&earner(2), &at(7)), Ok(0));
 }
 
+// ---- Issue 11: the examples that lost money before --------------------------------------
+
+/// 11.2: a boost pays only its own epoch, and a boosted epoch is always reportable.
 #[ink::test]
-fn open_account_keeps_an_existing_account() {
+fn a_boost_is_escrowed_for_its_own_epoch() {
+    let mut ledger = ledger(0);
+    // Epoch 5: boost 100 over 1 epoch -> epoch 6.
+    ledger.add_boost(&Boost::new(1, 100).unwrap(), 5).unwrap();
+    // Epoch 6: reporting epoch 5 with 100 may not spend epoch 6's boost.
+    assert_eq!(
+        ledger.set_epoch_reward(5, 100, 1, &at(6)),
+        Err(StakingError::InsufficientRewardFunding { available: 0 })
+    );
+    // Epoch 7: epoch 6 is reportable with total 0; its providers share the boost alone.
+    ledger.set_epoch_reward(6, 0, 1, &at(7)).unwrap();
+    ledger
+        .record_provider_shards(6, batch(&[(1, 1)]), &at(7), holder)
+        .unwrap();
+    assert_eq!(ledger.release_final(&at(8)), Ok(Vec::new()));
+    assert_eq!(ledger.claim(&earner(1), 1, 6, &at(8)), Ok(100));
+    assert_eq!(ledger.funding(), funding(0, 0));
+}
+
+/// 11.2: a boosted epoch nobody earns in gives its boost back to the unreserved funds.
+#[ink::test]
+fn a_boost_nobody_earns_is_released_when_its_epoch_is_final() {
+    let mut ledger = ledger(0);
+    ledger.add_boost(&Boost::new(2, 100).unwrap(), 5).unwrap();
+    assert_eq!(ledger.funding(), funding(100, 100));
+    // Epoch 6 final at 8, epoch 7 at 9; nobody reported either.
+    assert_eq!(ledger.funding_at(&at(8)), Ok(funding(100, 50)));
+    assert_eq!(ledger.release_final(&at(8)), Ok(vec![(6, 50)]));
+    assert_eq!(ledger.release_final(&at(8)), Ok(Vec::new()));
+    assert_eq!(ledger.release_final(&at(9)), Ok(vec![(7, 50)]));
+    assert_eq!(ledger.funding(), funding(100, 0));
+    assert!(ledger.open_epochs().is_empty());
+}
+
+/// 11.3: the share of shards nobody recorded (and the dust) returns to unreserved funds.
+#[ink::test]
+fn what_nobody_can_claim_from_a_final_epoch_is_released() {
+    let mut ledger = ledger(1_000);
+    ledger.set_epoch_reward(1, 1_000, 1_000, &at(2)).unwrap();
+    ledger
+        .record_provider_shards(1, batch(&[(1, 1)]), &at(2), holder)
+        .unwrap();
+    assert_eq!(ledger.funding(), funding(1_000, 1_000));
+    assert_eq!(ledger.release_final(&at(3)), Ok(vec![(1, 999)]));
+    assert_eq!(ledger.funding(), funding(1_000, 1));
+    // The next epochs can be reported with the released funds.
+    ledger.set_epoch_reward(2, 999, 1, &at(3)).unwrap();
+    assert_eq!(ledger.claim(&earner(1), 1, 1, &at(3)), Ok(1));
+    assert_eq!(ledger.funding(), funding(999, 999));
+    // Withdrawal never reaches reserved rewards.
+    assert_eq!(
+        ledger.withdraw(1),
+        Err(StakingError::InsufficientRewardFunding { available: 0 })
+    );
+}
+
+/// 11.3: rounding dust of a split goes back too; a correction keeps an upper bound.
+#[ink::test]
+fn rounding_dust_is_released_and_corrections_never_release_a_claimable_share() {
     let mut ledger = ledger(100);
-    report(&mut ledger, 1, 10, 10, &[(1, 10)]);
-    ledger.claim(&id(1), 1, 1, &at(3)).unwrap();
-    ledger.open_account(&id(1));
-    assert_eq!(ledger.claimed_through(&id(1)), 1);
+    ledger.set_epoch_reward(1, 100, 3, &at(2)).unwrap();
+    ledger
+        .record_provider_shards(1, batch(&[(1, 1), (2, 1), (3, 1)]), &at(2), holder)
+        .unwrap();
+    assert_eq!(ledger.epoch_reward(1).unwrap().allocated, 99);
+    // Corrected after the shards: 50 over 3 shards; shares 16 each, bound 50.
+    ledger.set_epoch_reward(1, 50, 3, &at(2)).unwrap();
+    assert_eq!(ledger.epoch_reward(1).unwrap().allocated, 50);
+    assert_eq!(ledger.release_final(&at(3)), Ok(Vec::new()));
+    for n in 1..=3 {
+        assert_eq!(ledger.claim(&earner(n), 1, 1, &at(3)), Ok(16));
+    }
+    assert_eq!(ledger.funding(), funding(52, 2));
+}
+
+/// 11.5: no shards for an epoch in which the provider held no stake.
+#[ink::test]
+fn shards_for_an_epoch_without_a_stake_are_refused() {
+    let mut ledger = ledger(100);
+    ledger.set_epoch_reward(4, 10, 10, &at(5)).unwrap();
+    let staked_from_5 =
+        |_: &ProviderId, epoch: EpochId| (epoch >= 5).then_some(AccountId::from(OWNER));
+    assert_eq!(
+        ledger.record_provider_shards(4, batch(&[(1, 1)]), &at(5), staked_from_5),
+        Err(StakingError::NotStakedInEpoch {
+            id: id(1),
+            epoch: 4
+        })
+    );
+}
+
+/// 11.6: the same id held by two owners in turn: each claims only what it earned.
+#[ink::test]
+fn rewards_follow_the_owner_who_held_the_id() {
+    let mut ledger = ledger(100);
+    let first = AccountId::from([1; 32]);
+    let second = AccountId::from([2; 32]);
+    let by_epoch =
+        move |_: &ProviderId, epoch: EpochId| Some(if epoch < 3 { first } else { second });
+    for epoch in [2, 3] {
+        ledger
+            .set_epoch_reward(epoch, 10, 1, &at(epoch + 1))
+            .unwrap();
+        ledger
+            .record_provider_shards(epoch, batch(&[(1, 1)]), &at(epoch + 1), by_epoch)
+            .unwrap();
+    }
+    assert_eq!(ledger.claim(&(id(1), second), 1, 3, &at(5)), Ok(10));
+    assert_eq!(ledger.claim(&(id(1), first), 1, 3, &at(5)), Ok(10));
+    assert_eq!(
+        ledger.claim(&(id(1), second), 1, 3, &at(5)),
+        Err(StakingError::AlreadyClaimed)
+    );
 }
