@@ -154,10 +154,13 @@ describe('view models on a real contracts node', { concurrency: false, timeout: 
       await ops.setEpochRewards(s.Dave, MODEL, e, FUNC(100), 10n, [['bob-1', 7n], ['bob-2', 3n]]);
     }
     let r = await view.loadRewardRows(s.Bob, 'bob-1', { from: E, to: E + 2 });
-    assert.deepEqual(r.rows.map((x) => x.state), ['correction_window', 'correction_window', 'in_progress']);
-    assert.equal(r.rows[0].share, FUNC(70));
-    assert.equal(r.rows[0].share, view.shareOf(r.rows[0].total, r.rows[0].boost, r.rows[0].shards, r.rows[0].total_shards));
-    assert.equal(r.rows[0].claimable_from_epoch, E + 2);
+    // at epoch E+2: E is claimable (E <= current - delay), E+1 still correctable, E+2 running
+    assert.equal(r.clock.current_epoch, E + 2);
+    assert.deepEqual(r.rows.map((x) => x.state), ['claimable', 'correction_window', 'in_progress']);
+    assert.equal(r.rows[1].share, FUNC(70));
+    assert.equal(r.rows[1].share, view.shareOf(r.rows[1].total, r.rows[1].boost, r.rows[1].shards, r.rows[1].total_shards));
+    assert.equal(r.rows[1].claimable_from_epoch, E + 3);
+    assert.equal(r.rows[2].total, null);
     await ops.advanceToEpoch(s.Ferdie, E + 3);
     r = await view.loadRewardRows(s.Bob, 'bob-1', { from: E, to: E + 1 });
     assert.deepEqual(r.rows.map((x) => x.state), ['claimable', 'claimable']);

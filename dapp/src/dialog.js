@@ -33,9 +33,11 @@ function deposit(api, v) {
   return v > 0n ? `${native(api, v)} held (storage deposit)` : `${native(api, -v)} refunded`;
 }
 
-function argText(a) {
+function argText(a, contract) {
   if (a.value instanceof Uint8Array) return JSON.stringify(showBytes(a.value));
-  if (typeof a.value === 'bigint' && a.type === 'Balance') return formatFunc(a.value);
+  // FUNC amounts: Balance arguments, and the token's own value/amount (typed u128 by the PSP22 crate)
+  const isFunc = a.type === 'Balance' || (contract === 'func_token' && /^(value|amount)$/.test(a.name));
+  if (typeof a.value === 'bigint' && isFunc) return formatFunc(a.value);
   return show(a.value);
 }
 
@@ -43,7 +45,7 @@ function stepLine(api, s) {
   return h(
     'li',
     { class: `step ${s.ok ? 'ok' : 'later'}`, dataset: { step: String(s.index + 1) } },
-    h('code', {}, `${s.contract}.${s.message.split('::').pop()}(${s.args.map(argText).join(', ')})`),
+    h('code', {}, `${s.contract}.${s.message.split('::').pop()}(${s.args.map((a) => argText(a, s.contract)).join(', ')})`),
     h('span', { class: 'step-fee' }, ` fee ${native(api, s.fee)}, storage deposit ${deposit(api, s.storageDeposit)}`),
     s.ok ? null : h('p', { class: 'hint' }, `checked again when step ${s.index} is in a block; now: ${s.reason}`),
   );

@@ -297,7 +297,8 @@ export async function refresh() {
   app.refreshing = (async () => {
     document.body.dataset.busy = '1';
     try {
-      app.clock = await view.loadEpochClock(app.suite);
+      if (!app.blockTime || Date.now() - app.blockTime.at > 30_000) app.blockTime = { ...(await view.blockTime(app.api)), at: Date.now() };
+      app.clock = await view.loadEpochClock(app.suite, { time: app.blockTime });
       app.models = await view.loadModels(app.suite);
       app.roles = app.account ? await view.loadRoles(app.suite, app.account.address, app.models) : null;
       renderClock();
@@ -392,7 +393,7 @@ async function boot() {
     clearTimeout(pending);
     pending = setTimeout(() => {
       if (!document.querySelector('dialog[open]') && !document.activeElement?.matches('input, textarea, select')) refresh();
-      else view.loadEpochClock(app.suite).then((c) => { app.clock = c; renderClock(); });
+      else view.loadEpochClock(app.suite, { time: app.blockTime ?? undefined }).then((c) => { app.clock = c; renderClock(); });
     }, 400);
   });
 }
