@@ -79,6 +79,21 @@ pub fn unstake_for_registered(
     .map_err(RegistryError::Staking)
 }
 
+/// `ProviderStaking::release_for_registered`: returns `id`'s whole stake to its owner now.
+pub fn release_for_registered(
+    pool: AccountId,
+    id: ProviderId,
+    view: ProviderView,
+) -> Result<Balance, RegistryError> {
+    let mut pool: PoolRef = pool.into();
+    returned(
+        pool.call_mut()
+            .release_for_registered(id, view)
+            .try_invoke(),
+    )?
+    .map_err(RegistryError::Staking)
+}
+
 /// `ProviderStaking::staked_amounts`: the stake of each id, in order.
 pub fn staked_amounts(
     pool: AccountId,

@@ -117,3 +117,21 @@ pub struct UnstakeCluster {
     pub failed: Vec<(ProviderId, StakingError)>,
     pub total_unstaked: Balance,
 }
+
+/// A provider id was freed: by its owner (`deregister`) or by governance (`release_provider`,
+/// `by` is then the whitelister). Any stake went back to `owner` first; rewards `owner` earned
+/// with the id stay claimable by `owner` in the model's pool.
+#[ink::event]
+#[derive(Debug, PartialEq, Eq)]
+pub struct ProviderDeregistered {
+    #[ink(topic)]
+    pub id: ProviderId,
+    #[ink(topic)]
+    pub model_id: ModelId,
+    #[ink(topic)]
+    pub owner: AccountId,
+    /// Who freed the id (the owner, or a whitelister).
+    pub by: AccountId,
+    /// FUNC returned to `owner` from the pool by a governance release (0 otherwise).
+    pub returned_stake: Balance,
+}

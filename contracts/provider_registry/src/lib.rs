@@ -159,10 +159,10 @@ pub mod provider_registry {
         }
 
         /// Deactivates the caller's provider `id`: it stops being active; its stake stays in
-        /// the pool.
+        /// the pool. Works while paused: a provider can always take its node out of routing.
         ///
         /// # Errors
-        /// `Access(Paused)`, `ProviderNotFound`, `NotProviderOwner`, `AlreadyDeactivated`.
+        /// `ProviderNotFound`, `NotProviderOwner`, `AlreadyDeactivated`.
         ///
         /// # Events
         /// `ProviderDeactivated`.
@@ -185,6 +185,64 @@ pub mod provider_registry {
             self.set_deactivated(&id, false)?;
             self.env().emit_event(ProviderReactivated { id });
             Ok(())
+        }
+
+        /// Frees the caller's provider `id` once nothing is staked for it: the id can be
+        /// registered again (by anyone, for any model) and no longer counts towards the
+        /// caller's `MAX_PROVIDERS_PER_OWNER`. Rewards the caller earned with `id` stay
+        /// claimable by the caller in the pool (`claim_rewards`), never by a later holder.
+        /// Works while paused.
+        ///
+        /// # Errors
+        /// `ProviderNotFound`, `NotProviderOwner`, `Jailed`, `StillStaked`,
+        /// `CrossContractCall`.
+        ///
+        /// # Events
+        /// `ProviderDeregistered { returned_stake: 0 }`.
+        #[ink(message)]
+        pub fn deregister(&mut self, id: ProviderId) -> Result<(), RegistryError> {
+            self.owned_record(&id)?;
+            let (epoch_controller, caller) = (self.epoch_controller, self.env().caller());
+            self.deregister_with(
+                id,
+                caller,
+                move || calls::current_epoch(epoch_controller),
+                |pool, id, _| {
+                    let stake = calls::staked_amounts(pool, vec![id])?
+                        .first()
+                        .copied()
+                        .unwrap_or(0);
+                    ensure!(stake == 0, RegistryError::StillStaked { amount: stake });
+                    Ok(0)
+                },
+            )
+        }
+
+        /// Whitelister only: frees a registered id in a dispute (e.g. a squatted peer ID). Any
+        /// stake goes back to the id's owner first, lock or not; nothing is taken from it, and
+        /// the owner keeps the rewards it earned with the id.
+        ///
+        /// # Errors
+        /// `Access(MissingRole(Whitelister))`, `ProviderNotFound`, `Staking(_)`,
+        /// `CrossContractCall`.
+        ///
+        /// # Events
+        /// `ProviderDeregistered { by: caller, returned_stake }`; the pool emits
+        /// `ProviderUnstaked` when it returned a stake.
+        #[ink(message)]
+        pub fn release_provider(&mut self, id: ProviderId) -> Result<(), RegistryError> {
+            self.access.ensure_role(Role::Whitelister)?;
+            let caller = self.env().caller();
+            self.deregister_with(id, caller, || Ok(0), |pool, id, view| {
+                let stake = calls::staked_amounts(pool, vec![id.clone()])?
+                    .first()
+                    .copied()
+                    .unwrap_or(0);
+                if stake == 0 {
+                    return Ok(0);
+                }
+                calls::release_for_registered(pool, id, view)
+            })
         }
 
         /// Claims the rewards of `from_epoch..=to_epoch` for every provider the caller owns,
@@ -375,7 +433,7 @@ pub mod provider_registry {
                 .collect()
         }
 
-        /// How many providers ever registered for `model_id`.
+        /// How many providers of `model_id` are registered now (deregistered ids leave).
         #[ink(message)]
         pub fn provider_count_by_model(&self, model_id: ModelId) -> u32 {
             self.model_provider_count.get(model_id).unwrap_or(0)
@@ -417,7 +475,7 @@ pub mod provider_registry {
             )
         }
 
-        /// How many providers ever registered.
+        /// How many providers are registered now (deregistered ids leave).
         #[ink(message)]
         pub fn provider_count(&self) -> u32 {
             self.provider_count
@@ -598,6 +656,8 @@ pub mod provider_registry {
                 whitelisted: self.auto_whitelist,
                 jailed_until: 0,
                 deactivated: false,
+                owner_position: owned,
+                model_position: of_model,
             };
             // Every value is size-checked above, so each fits ink!'s 16 KiB buffer.
             self.providers.insert(&id, &record);
@@ -619,6 +679,79 @@ pub mod provider_registry {
                 self.env().emit_event(ProviderWhitelisted { id });
             }
             Ok(record)
+        }
+
+        /// Freeing an id: jail check (owner path: `current_epoch` is asked; governance passes
+        /// 0), then `empty_pool` (refuses, or returns the stake it gave back), then the writes:
+        /// record, metadata and both index entries go, the last entry of each index moving
+        /// into the freed position.
+        pub(crate) fn deregister_with(
+            &mut self,
+            id: ProviderId,
+            by: AccountId,
+            current_epoch: impl FnOnce() -> Result<EpochId, RegistryError>,
+            empty_pool: impl FnOnce(AccountId, ProviderId, ProviderView) -> Result<Balance, RegistryError>,
+        ) -> Result<(), RegistryError> {
+            let record = self
+                .providers
+                .get(&id)
+                .ok_or(RegistryError::ProviderNotFound)?;
+            let epoch = current_epoch()?;
+            ensure!(
+                epoch == 0 || !record.jailed_at(epoch),
+                RegistryError::Jailed {
+                    until_epoch: record.jailed_until
+                }
+            );
+            let returned_stake = empty_pool(record.pool, id.clone(), record.view())?;
+
+            let owned = self.owner_provider_count.get(record.owner).unwrap_or(0);
+            let of_model = self.provider_count_by_model(record.model_id);
+            let (Some(last_owned), Some(last_of_model), Some(provider_count)) = (
+                owned.checked_sub(1),
+                of_model.checked_sub(1),
+                self.provider_count.checked_sub(1),
+            ) else {
+                return Err(RegistryError::Overflow);
+            };
+            // Owner index: the last id moves into the freed position.
+            if let Some(moved) = self.owner_providers.get((record.owner, last_owned)) {
+                if last_owned != record.owner_position {
+                    self.owner_providers
+                        .insert((record.owner, record.owner_position), &moved);
+                    if let Some(mut moved_record) = self.providers.get(&moved) {
+                        moved_record.owner_position = record.owner_position;
+                        self.providers.insert(&moved, &moved_record);
+                    }
+                }
+            }
+            self.owner_providers.remove((record.owner, last_owned));
+            self.owner_provider_count.insert(record.owner, &last_owned);
+            // Model index: likewise.
+            if let Some(moved) = self.model_providers.get((record.model_id, last_of_model)) {
+                if last_of_model != record.model_position {
+                    self.model_providers
+                        .insert((record.model_id, record.model_position), &moved);
+                    if let Some(mut moved_record) = self.providers.get(&moved) {
+                        moved_record.model_position = record.model_position;
+                        self.providers.insert(&moved, &moved_record);
+                    }
+                }
+            }
+            self.model_providers.remove((record.model_id, last_of_model));
+            self.model_provider_count
+                .insert(record.model_id, &last_of_model);
+            self.providers.remove(&id);
+            self.metadata.remove(&id);
+            self.provider_count = provider_count;
+            self.env().emit_event(ProviderDeregistered {
+                id,
+                model_id: record.model_id,
+                owner: record.owner,
+                by,
+                returned_stake,
+            });
+            Ok(())
         }
 
         /// Jailing: local checks, then `current_epoch()`, then the write.
@@ -678,7 +811,7 @@ pub mod provider_registry {
         ) -> Result<ClusterOutcome, RegistryError> {
             let mut outcome = ClusterOutcome::default();
             for id in self.get_provider_ids_by_owner(owner) {
-                // Every indexed id has a record: providers are never deleted.
+                // Every indexed id has a record: deregistration removes both together.
                 let Some(record) = self.providers.get(&id) else {
                     continue;
                 };
@@ -731,7 +864,9 @@ pub mod provider_registry {
             id: &ProviderId,
             deactivated: bool,
         ) -> Result<(), RegistryError> {
-            self.access.ensure_not_paused()?;
+            if !deactivated {
+                self.access.ensure_not_paused()?;
+            }
             let mut record = self.owned_record(id)?;
             if record.deactivated == deactivated {
                 return Err(if deactivated {

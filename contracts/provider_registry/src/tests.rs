@@ -139,6 +139,8 @@ fn register_valid_provider_stores_record_metadata_and_indexes() {
         whitelisted: false,
         jailed_until: 0,
         deactivated: false,
+        owner_position: 0,
+        model_position: 0,
     };
     assert_eq!(record, expected);
     assert_eq!(
@@ -482,19 +484,17 @@ fn deactivate_and_reactivate_unknown_id_fail() {
 }
 
 #[ink::test]
-fn deactivate_and_reactivate_while_paused_fail() {
+fn deactivate_works_while_paused_but_reactivate_does_not() {
+    // Issue 11.1: a provider can always take its node out of routing.
     let mut registry = deploy_with_provider(false);
     registry.pause().unwrap();
     set_caller(accounts().bob);
-    assert_eq!(
-        registry.deactivate(id("p1")),
-        Err(Access(AccessError::Paused))
-    );
+    assert_eq!(registry.deactivate(id("p1")), Ok(()));
+    assert!(registry.get_provider(id("p1")).unwrap().deactivated);
     assert_eq!(
         registry.reactivate(id("p1")),
         Err(Access(AccessError::Paused))
     );
-    assert!(!registry.get_provider(id("p1")).unwrap().deactivated);
 }
 
 // ---------------------------------------------------------------- whitelist
@@ -1342,4 +1342,129 @@ fn set_code_by_non_owner_fails() {
         registry.set_code([7; 32].into()),
         Err(Access(AccessError::NotOwner))
     );
+}
+
+// ---------------------------------------------------------------- deregistration (11.6)
+
+/// No stake in the pool: the owner path of `deregister`.
+fn unstaked(_: AccountId, _: ProviderId, _: ProviderView) -> Result<Balance, RegistryError> {
+    Ok(0)
+}
+
+#[ink::test]
+fn deregister_frees_the_id_and_the_owners_slot() {
+    let mut registry = deploy(true);
+    for n in 0..MAX_PROVIDERS_PER_OWNER {
+        register_as(&mut registry, accounts().bob, &format!("p{n}"), MODEL).unwrap();
+    }
+    assert_eq!(
+        register_as(&mut registry, accounts().bob, "one-more", MODEL),
+        Err(TooManyProviders)
+    );
+    set_caller(accounts().bob);
+    registry
+        .deregister_with(id("p0"), accounts().bob, || Ok(EPOCH), unstaked)
+        .unwrap();
+    assert!(!registry.registered(id("p0")));
+    assert_eq!(registry.get_provider(id("p0")), None);
+    assert_eq!(registry.provider_count(), MAX_PROVIDERS_PER_OWNER - 1);
+    assert_eq!(
+        registry.provider_count_by_model(MODEL),
+        MAX_PROVIDERS_PER_OWNER - 1
+    );
+    // The last id moved into the freed position of both indexes.
+    let last = format!("p{}", MAX_PROVIDERS_PER_OWNER - 1);
+    assert_eq!(registry.get_provider_ids_by_owner(accounts().bob)[0], id(&last));
+    assert_eq!(registry.get_provider_ids_by_model(MODEL, 0, 1), vec![id(&last)]);
+    // The slot is free again, and anyone may take the id, for any model.
+    register_as(&mut registry, accounts().bob, "one-more", MODEL).unwrap();
+    register_as(&mut registry, accounts().charlie, "p0", OTHER_MODEL).unwrap();
+    assert_eq!(
+        registry.get_provider(id("p0")).unwrap().owner,
+        accounts().charlie
+    );
+    assert_eq!(
+        emitted::<ProviderDeregistered>(),
+        vec![ProviderDeregistered {
+            id: id("p0"),
+            model_id: MODEL,
+            owner: accounts().bob,
+            by: accounts().bob,
+            returned_stake: 0,
+        }]
+    );
+}
+
+#[ink::test]
+fn deregister_keeps_the_indexes_consistent_in_any_order() {
+    let mut registry = deploy(true);
+    for name in ["a", "b", "c", "d"] {
+        register_as(&mut registry, accounts().bob, name, MODEL).unwrap();
+    }
+    set_caller(accounts().bob);
+    for name in ["b", "d", "a"] {
+        registry
+            .deregister_with(id(name), accounts().bob, || Ok(EPOCH), unstaked)
+            .unwrap();
+    }
+    assert_eq!(registry.get_provider_ids_by_owner(accounts().bob), vec![id("c")]);
+    assert_eq!(registry.get_provider_ids_by_model(MODEL, 0, 10), vec![id("c")]);
+    let record = registry.get_provider(id("c")).unwrap();
+    assert_eq!(record.owner, accounts().bob);
+    registry
+        .deregister_with(id("c"), accounts().bob, || Ok(EPOCH), unstaked)
+        .unwrap();
+    assert_eq!(registry.provider_count(), 0);
+    assert!(registry.get_provider_ids_by_owner(accounts().bob).is_empty());
+}
+
+#[ink::test]
+fn deregister_with_a_stake_or_in_jail_fails_and_changes_nothing() {
+    let mut registry = deploy_with_provider(true);
+    set_caller(accounts().bob);
+    assert_eq!(
+        registry.deregister_with(id("p1"), accounts().bob, || Ok(EPOCH), |_, _, _| {
+            Err(StillStaked { amount: STAKE })
+        }),
+        Err(StillStaked { amount: STAKE })
+    );
+    set_caller(whitelister());
+    registry.jail_with(id("p1"), 2, || Ok(EPOCH)).unwrap();
+    set_caller(accounts().bob);
+    assert_eq!(
+        registry.deregister_with(id("p1"), accounts().bob, || Ok(EPOCH + 1), unstaked),
+        Err(Jailed {
+            until_epoch: EPOCH + 2
+        })
+    );
+    assert!(registry.registered(id("p1")));
+    assert!(emitted::<ProviderDeregistered>().is_empty());
+}
+
+#[ink::test]
+fn deregister_by_non_owner_fails() {
+    let mut registry = deploy_with_provider(true);
+    set_caller(accounts().charlie);
+    assert_eq!(registry.deregister(id("p1")), Err(NotProviderOwner));
+    assert_eq!(registry.deregister(id("nope")), Err(ProviderNotFound));
+    assert!(registry.registered(id("p1")));
+}
+
+#[ink::test]
+fn release_provider_by_non_whitelister_fails() {
+    let mut registry = deploy_with_provider(true);
+    set_caller(accounts().bob);
+    assert_eq!(
+        registry.release_provider(id("p1")),
+        Err(Access(AccessError::MissingRole(Role::Whitelister)))
+    );
+    assert!(registry.registered(id("p1")));
+}
+
+#[ink::test]
+#[should_panic(expected = "off-chain environment does not support contract invocation")]
+fn release_provider_by_a_whitelister_asks_the_pool() {
+    let mut registry = deploy_with_provider(true);
+    set_caller(whitelister());
+    let _ = registry.release_provider(id("p1"));
 }

@@ -26,6 +26,10 @@ pub struct ProviderRecord {
     pub jailed_until: EpochId,
     /// The owner deactivated the provider.
     pub deactivated: bool,
+    /// Position of the id in its owner's index (moves when another id is deregistered).
+    pub owner_position: u32,
+    /// Position of the id in its model's index (moves when another id is deregistered).
+    pub model_position: u32,
 }
 
 impl ProviderRecord {
@@ -98,6 +102,7 @@ impl ProviderInfo {
             whitelisted,
             jailed_until,
             deactivated,
+            ..
         } = record;
         Self {
             id,
@@ -160,6 +165,8 @@ mod tests {
             whitelisted: true,
             jailed_until: 0,
             deactivated: false,
+            owner_position: 0,
+            model_position: 0,
         }
     }
 

@@ -80,6 +80,36 @@ pub enum RegistryError {
     CrossContractCall,
     /// An epoch computation overflowed.
     Overflow,
+    // Freeing ids (issue 11.6)
+    /// The provider still has this much FUNC staked: unstake it first.
+    StillStaked { amount: crate::types::Balance },
+    /// The provider is jailed until this epoch: its id cannot be freed before.
+    Jailed { until_epoch: EpochId },
+    // Metadata and id form (issue 11.7)
+    /// A metadata number is outside what every JSON reader accepts: not zero and at least
+    /// 10^308 in magnitude (e.g. `1e400`).
+    MetadataNumberOutOfRange,
+    /// `url` or `name` holds a Unicode control or format character (general category Cc or Cf,
+    /// e.g. U+0000, U+200B, U+202E), escaped or not.
+    MetadataControlCharacter,
+    /// `url` holds a character outside printable ASCII (percent-encode it; hosts are ASCII).
+    MetadataUrlNotAscii,
+    /// `url` carries user info (`user:password@`): credentials must not be published.
+    MetadataUrlCredentials,
+    /// The `url` host is not an ASCII DNS name, a dotted-decimal IPv4 address or a bracketed
+    /// IPv6 address (e.g. an unclosed `[`).
+    MetadataUrlInvalidHost,
+    /// The `url` port is not a number from 1 to 65535 without leading zeros.
+    MetadataUrlInvalidPort,
+    /// The `url` path, query or fragment holds a character outside RFC 3986, a bad `%` escape
+    /// or a `.`/`..` segment.
+    MetadataUrlInvalidPath,
+    /// The provider id holds a byte that is not printable ASCII (0x21–0x7E): no space, control
+    /// or non-ASCII byte.
+    ProviderIdInvalidCharacter,
+    /// The provider id is a CIDv1 text of a libp2p key (`bafz…`, `k51…`): register the peer ID
+    /// in its base58btc form (`12D3KooW…`, `Qm…`) instead.
+    ProviderIdNotCanonical,
 }
 
 impl From<AccessError> for RegistryError {
