@@ -47,6 +47,9 @@ Provider commands
   unstake-cluster                         unstake every provider the signer owns
   update-metadata <id> --provider-url URL [--name NAME] | --metadata JSON
   deactivate <id> | reactivate <id>
+  deregister <id>                         free an unstaked id (rewards earned with it stay yours)
+  claim-former <id> --model N [--from E] [--to E]
+                                          claim what you earned with an id you no longer hold
   status <id>                             provider record, active flag, stake, rewards, epoch
   providers --model N [--page-size P]     active providers of a model with their URLs
   epoch                                   current epoch, next epoch block, last claimable epoch
@@ -64,6 +67,11 @@ Admin commands
   set-epoch-rewards --model N --epoch E --total A --total-shards S --shards id=n[,id=n…]
                                           scheduler report of an ended epoch
   fund-rewards --model N --amount A       approve the pool and fund its rewards
+  withdraw-unreserved --model N --amount A [--recipient ACC]
+                                          pool owner: take unreserved reward funds out
+  withdraw-excess --model N --amount A [--recipient ACC]
+                                          pool owner: recover FUNC sent to the pool by a plain transfer
+  release-provider <id>                   whitelister: return the stake to its owner and free the id
   pause [registry|router|epoch|pool:N|all]... [--unpause]
   grant-role <Whitelister|Scheduler|ModelCreator|Pauser> <account> --contract registry|router|epoch|pool:N
   transfer <account> <amount>             send FUNC
@@ -103,6 +111,7 @@ const OPTIONS = {
   'no-approve': { type: 'boolean' },
   from: { type: 'string' },
   to: { type: 'string' },
+  recipient: { type: 'string' },
   'page-size': { type: 'string' },
   'total-supply': { type: 'string' },
   'epoch-length': { type: 'string' },
@@ -493,6 +502,58 @@ const COMMANDS = {
         idOpts(values),
       );
       printTx(r, `epoch ${values.epoch} reported: ${values.total} FUNC over ${values['total-shards']} shards, ${shards.length} provider(s)`);
+    } finally {
+      await api.disconnect();
+    }
+  },
+
+  async deregister(values, [id]) {
+    const { api, suite } = await open(values);
+    try {
+      printTx(await ops.deregister(suite, need(id, 'provider id'), { ...idOpts(values), onProgress: progress }), `provider "${id}" deregistered`);
+    } finally {
+      await api.disconnect();
+    }
+  },
+
+  async 'claim-former'(values, [id]) {
+    const { api, suite } = await open(values);
+    try {
+      const opts = { ...idOpts(values), onProgress: progress };
+      if (values.from !== undefined) opts.from = parseIntArg(values.from, '--from');
+      if (values.to !== undefined) opts.to = parseIntArg(values.to, '--to');
+      printTx(await ops.claimFormer(suite, need(id, 'provider id'), parseIntArg(values.model, '--model'), opts), `claimed the rewards earned with "${id}"`);
+    } finally {
+      await api.disconnect();
+    }
+  },
+
+  async 'release-provider'(values, [id]) {
+    const { api, suite } = await open(values);
+    try {
+      printTx(await ops.releaseProvider(suite, need(id, 'provider id'), { ...idOpts(values), onProgress: progress }), `provider "${id}" released`);
+    } finally {
+      await api.disconnect();
+    }
+  },
+
+  async 'withdraw-unreserved'(values) {
+    const { api, suite } = await open(values);
+    try {
+      const amount = amountOf(values.amount, values, '--amount');
+      const to = values.recipient ?? suite.signer.address;
+      printTx(await ops.withdrawUnreserved(suite, parseIntArg(values.model, '--model'), to, amount, { onProgress: progress }), `withdrew ${formatFunc(amount)} of unreserved reward funds to ${to}`);
+    } finally {
+      await api.disconnect();
+    }
+  },
+
+  async 'withdraw-excess'(values) {
+    const { api, suite } = await open(values);
+    try {
+      const amount = amountOf(values.amount, values, '--amount');
+      const to = values.recipient ?? suite.signer.address;
+      printTx(await ops.withdrawExcess(suite, parseIntArg(values.model, '--model'), to, amount, { onProgress: progress }), `recovered ${formatFunc(amount)} of excess FUNC to ${to}`);
     } finally {
       await api.disconnect();
     }

@@ -61,6 +61,18 @@ export const ERROR_TABLE = {
     Staking: (e, d) => `the staking pool refused: ${d('StakingError', e)}`,
     CrossContractCall: () => 'a called contract failed or did not understand the call',
     Overflow: () => 'an epoch computation overflowed',
+    StillStaked: (v) => `the provider still has ${formatFunc(v?.amount ?? 0n)} staked: unstake it before deregistering`,
+    Jailed: (v) => `the provider is jailed until epoch ${v?.until_epoch}: its id cannot be freed before then`,
+    // Metadata and id form (issue 11.7)
+    MetadataNumberOutOfRange: () => 'a number in the metadata is too large for JSON readers (at most 10^308 in magnitude, e.g. 1e400 is refused)',
+    MetadataControlCharacter: () => 'the metadata "url" or "name" holds an invisible control or format character (such as U+200B or U+202E)',
+    MetadataUrlNotAscii: () => 'the metadata "url" must be plain ASCII: percent-encode other characters, and give the host in ASCII',
+    MetadataUrlCredentials: () => 'the metadata "url" must not hold a user name or password (user:password@…): they would be public on-chain',
+    MetadataUrlInvalidHost: () => 'the metadata "url" host must be an ASCII host name, an IPv4 address or a bracketed IPv6 address',
+    MetadataUrlInvalidPort: () => 'the metadata "url" port must be a number from 1 to 65535 without leading zeros',
+    MetadataUrlInvalidPath: () => 'the metadata "url" path, query or fragment holds a character that must be percent-encoded, a bad % escape, or a "." or ".." segment',
+    ProviderIdInvalidCharacter: () => 'the provider id must be printable ASCII without spaces or control characters',
+    ProviderIdNotCanonical: () => "the provider id is a peer ID written as a CID (bafz…, k51…): use the peer ID's base58 form (12D3KooW…, Qm…) instead",
   },
 
   StakingError: {
@@ -87,7 +99,8 @@ export const ERROR_TABLE = {
     InsufficientRewardFunding: (v) => `the pool's unreserved reward funding cannot cover the reward total: only ${formatFunc(v?.available ?? 0n)} is available (fund the pool first)`,
     EpochRewardNotSet: () => "the epoch's reward total must be set before provider shards are recorded",
     ShardsExceedTotal: () => "the providers' shards exceed the epoch's total shards (or total shards is zero while a reward is set)",
-    UnknownProvider: () => 'the provider never staked in this pool',
+    NotStakedInEpoch: (v) => `provider ${showBytes(v?.id ?? [])} held no stake in this pool in epoch ${v?.epoch}, so it cannot earn shards there`,
+    InsufficientExcess: (v) => `the pool holds only ${formatFunc(v?.available ?? 0n)} beyond its stakes and reward funds`,
     InvalidBatchSize: () => 'a batch must hold between 1 and 100 entries',
     TooManyPendingEpochs: () => 'the provider has too many unsettled reward epochs; wait until earlier epochs become claimable',
     InvalidBoost: () => 'a boost needs 1 to 100 epochs and an amount divisible by the number of epochs',
@@ -125,6 +138,7 @@ export const ERROR_TABLE = {
     EpochLengthOutOfBounds: (v) => `the epoch length must be between ${v?.min ?? 2} and ${v?.max ?? 1000000} blocks`,
     MinEpochsLockedOutOfBounds: (v) => `min_epochs_locked must be between ${v?.min ?? 1} and ${v?.max ?? 1000} epochs`,
     RewardDelayOutOfBounds: (v) => `epoch_reward_delay must be between ${v?.min ?? 2} and ${v?.max ?? 100} epochs`,
+    RewardDelayChangeInProgress: (v) => `the previous reward delay change is still taking effect; a new one is accepted from epoch ${v?.until_epoch}`,
     Overflow: () => 'the next epoch boundary lies beyond the last block number',
   },
 

@@ -3,6 +3,7 @@
 import { formatFunc, providerIdBytes, showBytes, UserError } from './codec.js';
 import { advanceBlocks, bestBlock } from './chain.js';
 import { parseRole } from './suite.js';
+import { assertBatch, assertJailEpochs, assertMetadata, assertModel, assertProviderId } from './validate.js';
 
 const idOf = (id, opts) => providerIdBytes(id, opts);
 
@@ -170,6 +171,8 @@ async function withApproval(suite, modelId, handle, name, args, { approve: doApp
 
 /** Seed step 1A.1: `register(id, model_id, metadata)`. */
 export async function register(suite, id, modelId, metadata, opts = {}) {
+  assertProviderId(idOf(id, opts), 'register');
+  assertMetadata(metadata, 'register');
   opts.onProgress?.(`▸ register provider "${id}" for model ${modelId}`);
   return suite.registry.tx('register', [idOf(id, opts), Number(modelId), metadata], opts);
 }
@@ -179,6 +182,8 @@ export async function register(suite, id, modelId, metadata, opts = {}) {
  * `register_and_stake(id, model_id, metadata)`.
  */
 export async function registerAndStake(suite, id, modelId, metadata, opts = {}) {
+  assertProviderId(idOf(id, opts), 'register_and_stake');
+  assertMetadata(metadata, 'register_and_stake');
   opts.onProgress?.(`▸ register_and_stake provider "${id}" for model ${modelId} (approving the pool first)`);
   return withApproval(suite, Number(modelId), suite.registry, 'register_and_stake', [idOf(id, opts), Number(modelId), metadata], opts);
 }
@@ -225,6 +230,7 @@ export async function unstakeCluster(suite, opts = {}) {
 }
 
 export async function updateMetadata(suite, id, metadata, opts = {}) {
+  assertMetadata(metadata, 'update_metadata');
   return suite.registry.tx('update_metadata', [idOf(id, opts), metadata], opts);
 }
 
@@ -236,10 +242,30 @@ export async function reactivate(suite, id, opts = {}) {
   return suite.registry.tx('reactivate', [idOf(id, opts)], opts);
 }
 
+/** `deregister(id)`: frees the signer's unstaked provider id; earned rewards stay claimable. */
+export async function deregister(suite, id, opts = {}) {
+  opts.onProgress?.(`▸ deregister("${id}")`);
+  return suite.registry.tx('deregister', [idOf(id, opts)], opts);
+}
+
+/**
+ * `claim_rewards(id, from, to)` on the model's pool by a former holder of `id` (after a
+ * deregistration or a governance release): the registry no longer names the model, so it is
+ * given.
+ */
+export async function claimFormer(suite, id, modelId, { from, to, ...opts } = {}) {
+  const pool = await suite.pool(Number(modelId));
+  const toEpoch = to ?? Number(await suite.epoch.query('last_claimable_epoch'));
+  const fromEpoch = from ?? 1;
+  opts.onProgress?.(`▸ claim_rewards("${id}", ${fromEpoch}, ${toEpoch}) as a former holder`);
+  return pool.tx('claim_rewards', [idOf(id, opts), fromEpoch, toEpoch], opts);
+}
+
 // --- admin actions ------------------------------------------------------------------------
 
 /** `create_model(model_id, name, shards, compute_units, stake_amount)`; grants the deployment's schedulers on the new pool. */
 export async function createModel(suite, { modelId, name, shards, computeUnits, stakeAmount }, opts = {}) {
+  assertModel({ name, stakeAmount });
   opts.onProgress?.(`▸ create_model(${modelId}, "${name}", shards ${shards}, compute units ${computeUnits}, stake ${formatFunc(stakeAmount)})`);
   const r = await suite.router.tx('create_model', [Number(modelId), name, Number(shards), BigInt(computeUnits), BigInt(stakeAmount)], opts);
   const pool = await suite.pool(modelId);
@@ -281,7 +307,7 @@ export async function whitelist(suite, ids, { remove = false, ...opts } = {}) {
   const bytes = ids.map((i) => idOf(i, opts));
   const batches = [];
   for (let i = 0; i < bytes.length; i += 100) batches.push(bytes.slice(i, i + 100));
-  if (batches.length === 0) batches.push([]); // the contract answers an empty batch with its own error
+  if (batches.length === 0) assertBatch([], remove ? 'remove_from_whitelist' : 'whitelist');
   const results = [];
   for (const batch of batches) {
     opts.onProgress?.(`▸ ${remove ? 'remove_from_whitelist' : 'whitelist'} ${batch.length} provider(s)`);
@@ -291,6 +317,7 @@ export async function whitelist(suite, ids, { remove = false, ...opts } = {}) {
 }
 
 export async function jail(suite, id, epochs, opts = {}) {
+  assertJailEpochs(epochs);
   opts.onProgress?.(`▸ jail_for_epochs("${id}", ${epochs})`);
   return suite.registry.tx('jail_for_epochs', [idOf(id, opts), Number(epochs)], opts);
 }
@@ -329,6 +356,26 @@ export async function fundRewards(suite, modelId, amount, opts = {}) {
   const pool = await suite.pool(modelId);
   opts.onProgress?.(`▸ fund_rewards(${formatFunc(amount)}) on the model ${modelId} pool (approving it first)`);
   return withApproval(suite, Number(modelId), pool, 'fund_rewards', [BigInt(amount)], { ...opts, amount: BigInt(amount) });
+}
+
+/** Whitelister: `release_provider(id)` returns any stake to the owner and frees the id. */
+export async function releaseProvider(suite, id, opts = {}) {
+  opts.onProgress?.(`▸ release_provider("${id}")`);
+  return suite.registry.tx('release_provider', [idOf(id, opts)], opts);
+}
+
+/** Pool owner: `withdraw_unreserved(to, amount)` of the model's unreserved reward funds. */
+export async function withdrawUnreserved(suite, modelId, to, amount, opts = {}) {
+  const pool = await suite.pool(Number(modelId));
+  opts.onProgress?.(`▸ withdraw_unreserved(${to}, ${formatFunc(amount)}) on the model ${modelId} pool`);
+  return pool.tx('withdraw_unreserved', [to, BigInt(amount)], opts);
+}
+
+/** Pool owner: `withdraw_excess(to, amount)` of FUNC sent to the pool outside staking/funding. */
+export async function withdrawExcess(suite, modelId, to, amount, opts = {}) {
+  const pool = await suite.pool(Number(modelId));
+  opts.onProgress?.(`▸ withdraw_excess(${to}, ${formatFunc(amount)}) on the model ${modelId} pool`);
+  return pool.tx('withdraw_excess', [to, BigInt(amount)], opts);
 }
 
 /** Pauses (or unpauses) the named contracts: registry, router, epoch, pool:<model>, or `all`. */
