@@ -6,4 +6,5 @@ export * from './chain.js';
 export * from './contract.js';
 export * from './events.js';
 export * from './suite.js';
+export * as validate from './validate.js';
 export * as ops from './ops.js';
