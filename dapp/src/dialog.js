@@ -53,6 +53,7 @@ function stepLine(api, s) {
 
 function close() {
   dialog.close();
+  document.getElementById('view')?.focus(); // the trigger is redrawn with the new chain state
 }
 
 /**
@@ -70,9 +71,22 @@ export function runAction({ title, suite, fn, canSend = true, readOnlyReason, re
   status.textContent = 'Dry-running on the node…';
   dialog.showModal();
   return new Promise((resolveRun) => {
+    let settled = false;
+    let sending = false;
     const finish = (r) => {
+      if (settled) return;
+      settled = true;
       onDone?.(r);
       resolveRun(r);
+    };
+    // Esc: cancels before sending; while transactions are on their way the dialog stays open
+    dialog.oncancel = (e) => {
+      if (sending) {
+        e.preventDefault();
+        return;
+      }
+      finish('cancelled');
+      setTimeout(() => document.getElementById('view')?.focus(), 0);
     };
     const closeButton = (r) => h('button', { type: 'button', class: 'primary', onclick: () => { close(); finish(r); } }, 'Close');
     previewAction(suite, fn).then(
@@ -104,6 +118,7 @@ export function runAction({ title, suite, fn, canSend = true, readOnlyReason, re
     );
 
     function send() {
+      sending = true;
       const list = h('ol', { class: 'steps sending' });
       const st = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' }, 'Signing and sending…');
       clear(body, h('progress', { 'aria-label': 'waiting for the block' }), st, list);
@@ -131,6 +146,7 @@ export function runAction({ title, suite, fn, canSend = true, readOnlyReason, re
         },
       }).then(
         (r) => {
+          sending = false;
           const last = r.steps.at(-1);
           const lines = resultLines?.(last?.value, r) ?? [];
           body.querySelector('progress')?.remove();
@@ -142,6 +158,7 @@ export function runAction({ title, suite, fn, canSend = true, readOnlyReason, re
           b.focus();
         },
         (e) => {
+          sending = false;
           body.querySelector('progress')?.remove();
           st.textContent = '';
           body.append(h('p', { class: 'error', role: 'alert', 'data-refusal': '' }, e.message));

@@ -183,7 +183,17 @@ async function chooseAccount(key) {
   await refresh();
 }
 
+let pickerKey = null;
+
 function renderAccountPicker() {
+  const current = app.account ? `${{ dev: 'dev', extension: 'ext', readonly: 'ro' }[app.account.kind]}:${app.account.address}` : '';
+  const key = JSON.stringify([app.accounts.extension.map((a) => a.address), app.accounts.dev.map((a) => a.address), app.account?.kind === 'readonly' ? app.account.address : null]);
+  const existing = document.getElementById('account');
+  if (existing && key === pickerKey) {
+    existing.value = current; // same options: keep the element (and the keyboard focus)
+    return;
+  }
+  pickerKey = key;
   const sel = h('select', { id: 'account', 'aria-describedby': 'account-hint' });
   sel.append(h('option', { value: '' }, 'No account (public view)'));
   if (app.accounts.extension.length) {
@@ -193,7 +203,7 @@ function renderAccountPicker() {
     sel.append(h('optgroup', { label: 'Dev accounts (this is a development chain)' }, app.accounts.dev.map((a) => h('option', { value: `dev:${a.address}` }, `${a.name} ${shortAddress(a.address)}`))));
   }
   if (app.account?.kind === 'readonly') sel.append(h('option', { value: `ro:${app.account.address}` }, `Read-only ${shortAddress(app.account.address)}`));
-  sel.value = app.account ? `${{ dev: 'dev', extension: 'ext', readonly: 'ro' }[app.account.kind]}:${app.account.address}` : '';
+  sel.value = current;
   sel.addEventListener('change', () => chooseAccount(sel.value));
   const ro = h('input', { id: 'readonly-address', placeholder: '5… SS58 address', autocomplete: 'off', spellcheck: 'false' });
   const roErr = h('p', { class: 'field-error', id: 'readonly-error', role: 'alert', hidden: true });
@@ -209,12 +219,14 @@ function renderAccountPicker() {
     }
   };
   ro.addEventListener('keydown', (e) => e.key === 'Enter' && watch());
+  const hadFocus = document.activeElement?.id === 'account';
   clear(
     $('account-picker'),
     h('div', { class: 'field' }, h('label', { for: 'account' }, 'Account'), sel, h('p', { class: 'hint', id: 'account-hint' }, 'Extension accounts sign in their extension; dev accounts sign in the page.')),
     h('div', { class: 'row' }, h('button', { type: 'button', id: 'connect-extension', onclick: enableExtensions }, 'Connect browser extension')),
     h('details', {}, h('summary', {}, 'Watch an address (read-only)'), h('div', { class: 'field' }, h('label', { for: 'readonly-address' }, 'Address'), ro, roErr), h('button', { type: 'button', onclick: watch }, 'Watch')),
   );
+  if (hadFocus) sel.focus();
 }
 
 // --- account summary and epoch clock ------------------------------------------------------------
