@@ -73,6 +73,7 @@ export function runAction({ title, suite, fn, canSend = true, readOnlyReason, re
   return new Promise((resolveRun) => {
     let settled = false;
     let sending = false;
+    let outcome = null; // 'sent' | 'failed' | 'refused' once known
     const finish = (r) => {
       if (settled) return;
       settled = true;
@@ -85,7 +86,7 @@ export function runAction({ title, suite, fn, canSend = true, readOnlyReason, re
         e.preventDefault();
         return;
       }
-      finish('cancelled');
+      finish(outcome ?? 'cancelled');
       setTimeout(() => document.getElementById('view')?.focus(), 0);
     };
     const closeButton = (r) => h('button', { type: 'button', class: 'primary', onclick: () => { close(); finish(r); } }, 'Close');
@@ -147,6 +148,7 @@ export function runAction({ title, suite, fn, canSend = true, readOnlyReason, re
       }).then(
         (r) => {
           sending = false;
+          outcome = 'sent';
           const last = r.steps.at(-1);
           const lines = resultLines?.(last?.value, r) ?? [];
           body.querySelector('progress')?.remove();
@@ -159,6 +161,7 @@ export function runAction({ title, suite, fn, canSend = true, readOnlyReason, re
         },
         (e) => {
           sending = false;
+          outcome = 'failed';
           body.querySelector('progress')?.remove();
           st.textContent = '';
           body.append(h('p', { class: 'error', role: 'alert', 'data-refusal': '' }, e.message));
