@@ -47,33 +47,38 @@ pub fn stake_for_registered(
         .map_err(RegistryError::Staking)
 }
 
-/// `ProviderStaking::claim_for_registered`: claims `id`'s rewards of `from_epoch..=to_epoch`.
-pub fn claim_for_registered(
+/// One result per id, in order, from a pool's cluster message.
+type PoolResults = Result<Vec<Result<Balance, StakingError>>, RegistryError>;
+
+/// `ProviderStaking::claim_cluster_for_registered`: claims every listed id of `owner` in one
+/// pool call, paid with one transfer.
+pub fn claim_cluster_for_registered(
     pool: AccountId,
-    id: ProviderId,
-    view: ProviderView,
+    owner: AccountId,
+    entries: Vec<(ProviderId, ProviderView)>,
     from_epoch: EpochId,
     to_epoch: EpochId,
-) -> Result<Balance, RegistryError> {
+) -> PoolResults {
     let mut pool: PoolRef = pool.into();
     returned(
         pool.call_mut()
-            .claim_for_registered(id, view, from_epoch, to_epoch)
+            .claim_cluster_for_registered(owner, entries, from_epoch, to_epoch)
             .try_invoke(),
     )?
     .map_err(RegistryError::Staking)
 }
 
-/// `ProviderStaking::unstake_for_registered`: returns `id`'s whole stake to its owner.
-pub fn unstake_for_registered(
+/// `ProviderStaking::unstake_cluster_for_registered`: unstakes every listed id of `owner` in
+/// one pool call, returned with one transfer.
+pub fn unstake_cluster_for_registered(
     pool: AccountId,
-    id: ProviderId,
-    view: ProviderView,
-) -> Result<Balance, RegistryError> {
+    owner: AccountId,
+    entries: Vec<(ProviderId, ProviderView)>,
+) -> PoolResults {
     let mut pool: PoolRef = pool.into();
     returned(
         pool.call_mut()
-            .unstake_for_registered(id, view)
+            .unstake_cluster_for_registered(owner, entries)
             .try_invoke(),
     )?
     .map_err(RegistryError::Staking)

@@ -28,9 +28,12 @@ pub mod provider_registry {
     };
     use func_interfaces::{
         ensure,
-        limits::{MAX_BATCH_SIZE, MAX_JAIL_EPOCHS, MAX_PAGE_SIZE, MAX_PROVIDERS_PER_OWNER},
+        limits::{
+            MAX_BATCH_SIZE, MAX_CLUSTER_POOLS_PER_CALL, MAX_JAIL_EPOCHS, MAX_PAGE_SIZE,
+            MAX_PROVIDERS_PER_OWNER,
+        },
         AccessControl, EpochId, ModelContext, ModelId, ProviderId, ProviderView, RegistryError,
-        Role,
+        Role, StakingError,
     };
     use ink::{
         prelude::{string::String, vec, vec::Vec},
@@ -49,6 +52,8 @@ pub mod provider_registry {
     type ModelAndEpoch = Result<(ModelContext, EpochId), RegistryError>;
     /// The stakes (in a pool) of some providers, in order.
     type Stakes = Result<Vec<Balance>, RegistryError>;
+    /// A pool's answer to a cluster call: one result per id, in order.
+    type PoolResults = Result<Vec<Result<Balance, StakingError>>, RegistryError>;
 
     #[ink(storage)]
     pub struct Registry {
@@ -233,21 +238,29 @@ pub mod provider_registry {
         pub fn release_provider(&mut self, id: ProviderId) -> Result<(), RegistryError> {
             self.access.ensure_role(Role::Whitelister)?;
             let caller = self.env().caller();
-            self.deregister_with(id, caller, || Ok(0), |pool, id, view| {
-                let stake = calls::staked_amounts(pool, vec![id.clone()])?
-                    .first()
-                    .copied()
-                    .unwrap_or(0);
-                if stake == 0 {
-                    return Ok(0);
-                }
-                calls::release_for_registered(pool, id, view)
-            })
+            self.deregister_with(
+                id,
+                caller,
+                || Ok(0),
+                |pool, id, view| {
+                    let stake = calls::staked_amounts(pool, vec![id.clone()])?
+                        .first()
+                        .copied()
+                        .unwrap_or(0);
+                    if stake == 0 {
+                        return Ok(0);
+                    }
+                    calls::release_for_registered(pool, id, view)
+                },
+            )
         }
 
-        /// Claims the rewards of `from_epoch..=to_epoch` for every provider the caller owns,
-        /// each from its model's pool. One provider's failure does not stop the others; the
-        /// outcome lists both.
+        /// Claims the rewards of `from_epoch..=to_epoch` for every provider the caller owns:
+        /// one call per staking pool with all of the caller's ids in it, each pool paying its
+        /// sum with one token transfer. One provider's failure does not stop the others; the
+        /// outcome lists both. At most `MAX_CLUSTER_POOLS_PER_CALL` pools are called: when the
+        /// caller's providers spread over more models, `next_start` says where
+        /// `claim_rewards_cluster_from` continues (never a silent cut).
         ///
         /// # Errors
         /// `Access(Paused)`; `CrossContractCall` when the epoch controller fails; `Overflow`.
@@ -260,11 +273,29 @@ pub mod provider_registry {
             from_epoch: EpochId,
             to_epoch: EpochId,
         ) -> Result<ClusterOutcome, RegistryError> {
+            self.claim_rewards_cluster_from(from_epoch, to_epoch, 0)
+        }
+
+        /// `claim_rewards_cluster` from position `start` of the caller's providers (the
+        /// `next_start` of the previous page).
+        ///
+        /// # Errors
+        /// As `claim_rewards_cluster`.
+        ///
+        /// # Events
+        /// As `claim_rewards_cluster`.
+        #[ink(message)]
+        pub fn claim_rewards_cluster_from(
+            &mut self,
+            from_epoch: EpochId,
+            to_epoch: EpochId,
+            start: u32,
+        ) -> Result<ClusterOutcome, RegistryError> {
             self.access.ensure_not_paused()?;
             let owner = self.env().caller();
             let epoch = calls::current_epoch(self.epoch_controller)?;
-            let outcome = self.run_cluster(owner, |id, record| {
-                calls::claim_for_registered(record.pool, id, record.view(), from_epoch, to_epoch)
+            let outcome = self.run_cluster(owner, start, |pool, entries| {
+                calls::claim_cluster_for_registered(pool, owner, entries, from_epoch, to_epoch)
             })?;
             self.env().emit_event(RewardClaimedForCluster {
                 owner,
@@ -278,9 +309,10 @@ pub mod provider_registry {
             Ok(outcome)
         }
 
-        /// Unstakes every provider the caller owns, each from its model's pool. Works while
-        /// paused: principal is never trapped. One provider's failure (e.g. still locked) does
-        /// not stop the others; the outcome lists both.
+        /// Unstakes every provider the caller owns: one call per staking pool, each returning
+        /// its stakes with one token transfer. Works while paused: principal is never trapped.
+        /// One provider's failure (e.g. still locked) does not stop the others; the outcome
+        /// lists both. Pages like `claim_rewards_cluster` (`unstake_cluster_from`).
         ///
         /// # Errors
         /// `CrossContractCall` when the epoch controller fails; `Overflow`.
@@ -289,10 +321,25 @@ pub mod provider_registry {
         /// `UnstakeCluster`; each pool emits its unstake events.
         #[ink(message)]
         pub fn unstake_cluster(&mut self) -> Result<ClusterOutcome, RegistryError> {
+            self.unstake_cluster_from(0)
+        }
+
+        /// `unstake_cluster` from position `start` of the caller's providers.
+        ///
+        /// # Errors
+        /// As `unstake_cluster`.
+        ///
+        /// # Events
+        /// As `unstake_cluster`.
+        #[ink(message)]
+        pub fn unstake_cluster_from(
+            &mut self,
+            start: u32,
+        ) -> Result<ClusterOutcome, RegistryError> {
             let owner = self.env().caller();
             let epoch = calls::current_epoch(self.epoch_controller)?;
-            let outcome = self.run_cluster(owner, |id, record| {
-                calls::unstake_for_registered(record.pool, id, record.view())
+            let outcome = self.run_cluster(owner, start, |pool, entries| {
+                calls::unstake_cluster_for_registered(pool, owner, entries)
             })?;
             self.env().emit_event(UnstakeCluster {
                 owner,
@@ -690,7 +737,11 @@ pub mod provider_registry {
             id: ProviderId,
             by: AccountId,
             current_epoch: impl FnOnce() -> Result<EpochId, RegistryError>,
-            empty_pool: impl FnOnce(AccountId, ProviderId, ProviderView) -> Result<Balance, RegistryError>,
+            empty_pool: impl FnOnce(
+                AccountId,
+                ProviderId,
+                ProviderView,
+            ) -> Result<Balance, RegistryError>,
         ) -> Result<(), RegistryError> {
             let record = self
                 .providers
@@ -738,7 +789,8 @@ pub mod provider_registry {
                     }
                 }
             }
-            self.model_providers.remove((record.model_id, last_of_model));
+            self.model_providers
+                .remove((record.model_id, last_of_model));
             self.model_provider_count
                 .insert(record.model_id, &last_of_model);
             self.providers.remove(&id);
@@ -801,21 +853,74 @@ pub mod provider_registry {
             Ok(())
         }
 
-        /// Runs `pool_call` for each of `owner`'s providers (at most
-        /// `MAX_PROVIDERS_PER_OWNER`) and collects the outcome. A failed call is recorded,
-        /// never propagated: a callee's `Err` reverts only its own frame.
+        /// Runs `pool_call` once per staking pool for `owner`'s providers from position
+        /// `start` on (at most `MAX_PROVIDERS_PER_OWNER` ids, `MAX_CLUSTER_POOLS_PER_CALL`
+        /// pools) and collects the outcome in the owner's index order. A failed pool call is
+        /// recorded for each of its ids, never propagated: a callee's `Err` reverts only its
+        /// own frame.
         pub(crate) fn run_cluster(
             &self,
             owner: AccountId,
-            mut pool_call: impl FnMut(ProviderId, &ProviderRecord) -> Result<Balance, RegistryError>,
+            start: u32,
+            mut pool_call: impl FnMut(AccountId, Vec<(ProviderId, ProviderView)>) -> PoolResults,
         ) -> Result<ClusterOutcome, RegistryError> {
-            let mut outcome = ClusterOutcome::default();
-            for id in self.get_provider_ids_by_owner(owner) {
+            let ids = self.get_provider_ids_by_owner(owner);
+            let start_index = start as usize;
+            // This page's ids with their pools, and the distinct pools in order.
+            let mut page: Vec<(ProviderId, ProviderRecord)> = Vec::new();
+            let mut pools: Vec<AccountId> = Vec::new();
+            let mut next_start = None;
+            // Bound: at most MAX_PROVIDERS_PER_OWNER ids.
+            for (offset, id) in ids.into_iter().enumerate().skip(start_index) {
                 // Every indexed id has a record: deregistration removes both together.
                 let Some(record) = self.providers.get(&id) else {
                     continue;
                 };
-                match pool_call(id.clone(), &record) {
+                if !pools.contains(&record.pool) {
+                    if pools.len() >= MAX_CLUSTER_POOLS_PER_CALL as usize {
+                        next_start = Some(offset as u32);
+                        break;
+                    }
+                    pools.push(record.pool);
+                }
+                page.push((id, record));
+            }
+            let mut results: Vec<Option<Result<Balance, StakingError>>> =
+                page.iter().map(|_| None).collect();
+            // Bound: at most MAX_CLUSTER_POOLS_PER_CALL pools.
+            for pool in pools {
+                let members: Vec<usize> = (0..page.len())
+                    .filter(|&index| page[index].1.pool == pool)
+                    .collect();
+                let entries = members
+                    .iter()
+                    .map(|&index| (page[index].0.clone(), page[index].1.view()))
+                    .collect();
+                match pool_call(pool, entries) {
+                    Ok(answers) if answers.len() == members.len() => {
+                        for (index, answer) in members.into_iter().zip(answers) {
+                            results[index] = Some(answer);
+                        }
+                    }
+                    Ok(_) => {
+                        for index in members {
+                            results[index] = Some(Err(StakingError::CrossContractCall));
+                        }
+                    }
+                    Err(error) => {
+                        let error = calls::staking_error(error);
+                        for index in members {
+                            results[index] = Some(Err(error.clone()));
+                        }
+                    }
+                }
+            }
+            let mut outcome = ClusterOutcome {
+                next_start,
+                ..ClusterOutcome::default()
+            };
+            for ((id, _), result) in page.into_iter().zip(results) {
+                match result.unwrap_or(Err(StakingError::CrossContractCall)) {
                     Ok(amount) => {
                         outcome.total = outcome
                             .total
@@ -823,7 +928,7 @@ pub mod provider_registry {
                             .ok_or(RegistryError::Overflow)?;
                         outcome.succeeded.push(id);
                     }
-                    Err(error) => outcome.failed.push((id, calls::staking_error(error))),
+                    Err(error) => outcome.failed.push((id, error)),
                 }
             }
             Ok(outcome)

@@ -847,28 +847,29 @@ fn claim_rewards_cluster_while_paused_fails() {
 }
 
 #[ink::test]
-fn run_cluster_collects_successes_failures_and_total() {
+fn run_cluster_calls_each_pool_once_and_collects_in_order() {
     let mut registry = deploy_with_provider(true);
     bob_registers(&mut registry, "p2");
     bob_registers(&mut registry, "p3");
     register_as(&mut registry, accounts().charlie, "c1", MODEL).unwrap();
 
-    let mut seen = Vec::new();
+    let mut calls = Vec::new();
     let outcome = registry
-        .run_cluster(accounts().bob, |provider, record| {
-            assert_eq!(record.view().owner, accounts().bob);
-            seen.push(provider.clone());
-            match provider.as_slice() {
-                b"p1" => Ok(40),
-                b"p2" => Err(Staking(StakingError::NothingToClaim)),
-                _ => Err(CrossContractCall),
-            }
+        .run_cluster(accounts().bob, 0, |pool_of, entries| {
+            assert_eq!(pool_of, pool());
+            assert!(entries.iter().all(|(_, view)| view.owner == accounts().bob));
+            calls.push(entries.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>());
+            Ok(vec![
+                Ok(40),
+                Err(StakingError::NothingToClaim),
+                Err(StakingError::StillLocked { unlock_epoch: 9 }),
+            ])
         })
         .unwrap();
     assert_eq!(
-        seen,
-        vec![id("p1"), id("p2"), id("p3")],
-        "only bob's, in order"
+        calls,
+        vec![vec![id("p1"), id("p2"), id("p3")]],
+        "one call with only bob's ids, in order"
     );
     assert_eq!(
         outcome,
@@ -876,17 +877,86 @@ fn run_cluster_collects_successes_failures_and_total() {
             succeeded: vec![id("p1")],
             failed: vec![
                 (id("p2"), StakingError::NothingToClaim),
-                (id("p3"), StakingError::CrossContractCall)
+                (id("p3"), StakingError::StillLocked { unlock_epoch: 9 })
             ],
             total: 40,
+            next_start: None,
         }
     );
 }
 
 #[ink::test]
+fn run_cluster_failed_pool_call_fails_each_of_its_ids() {
+    let mut registry = deploy_with_provider(true);
+    bob_registers(&mut registry, "p2");
+    let outcome = registry
+        .run_cluster(accounts().bob, 0, |_, _| Err(CrossContractCall))
+        .unwrap();
+    assert_eq!(
+        outcome.failed,
+        vec![
+            (id("p1"), StakingError::CrossContractCall),
+            (id("p2"), StakingError::CrossContractCall)
+        ]
+    );
+    let short = registry
+        .run_cluster(accounts().bob, 0, |_, _| Ok(vec![Ok(1)]))
+        .unwrap();
+    assert_eq!(
+        short.succeeded,
+        Vec::<ProviderId>::new(),
+        "an answer of the wrong length"
+    );
+    assert_eq!(short.failed.len(), 2);
+}
+
+#[ink::test]
+fn run_cluster_pages_by_pools() {
+    use func_interfaces::limits::MAX_CLUSTER_POOLS_PER_CALL;
+    let mut registry = deploy(true);
+    // Bob's providers spread over more pools than one call may reach.
+    let spread = MAX_CLUSTER_POOLS_PER_CALL + 2;
+    for n in 0..spread {
+        set_caller(accounts().bob);
+        let pool_n = AccountId::from([n as u8 + 1; 32]);
+        registry
+            .register_with(id(&format!("m{n}")), n + 1, META.into(), move |_| {
+                Ok((
+                    ModelContext {
+                        stake_amount: STAKE,
+                        enabled: true,
+                        pool: pool_n,
+                    },
+                    EPOCH,
+                ))
+            })
+            .unwrap();
+    }
+    let mut called = 0;
+    let first = registry
+        .run_cluster(accounts().bob, 0, |_, entries| {
+            called += 1;
+            Ok(entries.iter().map(|_| Ok(1)).collect())
+        })
+        .unwrap();
+    assert_eq!(called, MAX_CLUSTER_POOLS_PER_CALL);
+    assert_eq!(first.total, Balance::from(MAX_CLUSTER_POOLS_PER_CALL));
+    assert_eq!(first.next_start, Some(MAX_CLUSTER_POOLS_PER_CALL));
+    let rest = registry
+        .run_cluster(accounts().bob, MAX_CLUSTER_POOLS_PER_CALL, |_, entries| {
+            Ok(entries.iter().map(|_| Ok(1)).collect())
+        })
+        .unwrap();
+    assert_eq!(rest.succeeded.len(), 2);
+    assert_eq!(rest.next_start, None);
+}
+
+#[ink::test]
 fn run_cluster_without_providers_is_empty() {
     let registry = deploy(true);
-    let outcome = registry.run_cluster(accounts().eve, |_, _| Ok(1)).unwrap();
+    let outcome = registry
+        .run_cluster(accounts().eve, 0, |_, _| Ok(Vec::new()))
+        .unwrap();
     assert_eq!(outcome, ClusterOutcome::default());
 }
 
@@ -895,7 +965,10 @@ fn run_cluster_total_overflow_fails() {
     let mut registry = deploy_with_provider(true);
     bob_registers(&mut registry, "p2");
     assert_eq!(
-        registry.run_cluster(accounts().bob, |_, _| Ok(Balance::MAX)),
+        registry.run_cluster(accounts().bob, 0, |_, _| Ok(vec![
+            Ok(Balance::MAX),
+            Ok(Balance::MAX)
+        ])),
         Err(Overflow)
     );
 }
@@ -1374,8 +1447,14 @@ fn deregister_frees_the_id_and_the_owners_slot() {
     );
     // The last id moved into the freed position of both indexes.
     let last = format!("p{}", MAX_PROVIDERS_PER_OWNER - 1);
-    assert_eq!(registry.get_provider_ids_by_owner(accounts().bob)[0], id(&last));
-    assert_eq!(registry.get_provider_ids_by_model(MODEL, 0, 1), vec![id(&last)]);
+    assert_eq!(
+        registry.get_provider_ids_by_owner(accounts().bob)[0],
+        id(&last)
+    );
+    assert_eq!(
+        registry.get_provider_ids_by_model(MODEL, 0, 1),
+        vec![id(&last)]
+    );
     // The slot is free again, and anyone may take the id, for any model.
     register_as(&mut registry, accounts().bob, "one-more", MODEL).unwrap();
     register_as(&mut registry, accounts().charlie, "p0", OTHER_MODEL).unwrap();
@@ -1407,15 +1486,23 @@ fn deregister_keeps_the_indexes_consistent_in_any_order() {
             .deregister_with(id(name), accounts().bob, || Ok(EPOCH), unstaked)
             .unwrap();
     }
-    assert_eq!(registry.get_provider_ids_by_owner(accounts().bob), vec![id("c")]);
-    assert_eq!(registry.get_provider_ids_by_model(MODEL, 0, 10), vec![id("c")]);
+    assert_eq!(
+        registry.get_provider_ids_by_owner(accounts().bob),
+        vec![id("c")]
+    );
+    assert_eq!(
+        registry.get_provider_ids_by_model(MODEL, 0, 10),
+        vec![id("c")]
+    );
     let record = registry.get_provider(id("c")).unwrap();
     assert_eq!(record.owner, accounts().bob);
     registry
         .deregister_with(id("c"), accounts().bob, || Ok(EPOCH), unstaked)
         .unwrap();
     assert_eq!(registry.provider_count(), 0);
-    assert!(registry.get_provider_ids_by_owner(accounts().bob).is_empty());
+    assert!(registry
+        .get_provider_ids_by_owner(accounts().bob)
+        .is_empty());
 }
 
 #[ink::test]
@@ -1423,9 +1510,12 @@ fn deregister_with_a_stake_or_in_jail_fails_and_changes_nothing() {
     let mut registry = deploy_with_provider(true);
     set_caller(accounts().bob);
     assert_eq!(
-        registry.deregister_with(id("p1"), accounts().bob, || Ok(EPOCH), |_, _, _| {
-            Err(StillStaked { amount: STAKE })
-        }),
+        registry.deregister_with(
+            id("p1"),
+            accounts().bob,
+            || Ok(EPOCH),
+            |_, _, _| { Err(StillStaked { amount: STAKE }) }
+        ),
         Err(StillStaked { amount: STAKE })
     );
     set_caller(whitelister());

@@ -149,6 +149,9 @@ pub struct ClusterOutcome {
     pub failed: Vec<(ProviderId, StakingError)>,
     /// FUNC claimed or unstaked in total.
     pub total: Balance,
+    /// Where the `*_from` form continues when the caller's providers spread over more than
+    /// `MAX_CLUSTER_POOLS_PER_CALL` pools; `None` when every provider was covered.
+    pub next_start: Option<u32>,
 }
 
 #[cfg(test)]

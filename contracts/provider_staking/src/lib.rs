@@ -29,8 +29,10 @@ pub mod provider_staking {
         stakes::{self, StakeInfo, StakePeriod, Stakes},
     };
     use func_interfaces::{
-        ensure, limits::MAX_PAGE_SIZE, AccessControl, EpochId, EpochInfo, ModelId, ProviderId,
-        ProviderStaking, ProviderView, Role, StakingError,
+        ensure,
+        limits::{MAX_PAGE_SIZE, MAX_PROVIDERS_PER_OWNER},
+        AccessControl, EpochId, EpochInfo, ModelId, ProviderId, ProviderStaking, ProviderView,
+        Role, StakingError,
     };
     use ink::prelude::vec::Vec;
 
@@ -700,18 +702,33 @@ pub mod provider_staking {
             Ok(amount)
         }
 
-        /// Unstakes `id` for `view.owner` (already authorised); `forced` skips the lock.
+        /// Unstakes `id` for `view.owner` (already authorised) and pays it back; `forced`
+        /// skips the lock.
         fn unstake(
             &mut self,
             id: ProviderId,
             view: ProviderView,
             forced: bool,
         ) -> Result<Balance, StakingError> {
+            let info = calls::epoch_info(self.epoch_controller)?;
+            let amount = self.remove_stake(id, &view, forced, &info)?;
+            calls::transfer(self.token, view.owner, amount)?;
+            Ok(amount)
+        }
+
+        /// Removes `id`'s stake (owned by `view.owner`) and emits `ProviderUnstaked`; the
+        /// caller pays the returned amount to the owner.
+        fn remove_stake(
+            &mut self,
+            id: ProviderId,
+            view: &ProviderView,
+            forced: bool,
+            info: &EpochInfo,
+        ) -> Result<Balance, StakingError> {
             if let Some(stake) = self.stakes.get(&id) {
                 // Ids change hands only after a full unstake, so this always holds.
                 ensure!(stake.owner == view.owner, StakingError::NotProviderOwner);
             }
-            let info = calls::epoch_info(self.epoch_controller)?;
             let finalized = self
                 .rewards
                 .finalized_through()
@@ -723,7 +740,6 @@ pub mod provider_staking {
                 self.stakes
                     .unstake(&id, info.current_epoch, info.min_epochs_locked, finalized)?
             };
-            calls::transfer(self.token, stake.owner, stake.amount)?;
             self.env().emit_event(ProviderUnstaked {
                 id,
                 model_id: self.model_id,
@@ -743,10 +759,24 @@ pub mod provider_staking {
             to_epoch: EpochId,
         ) -> Result<Balance, StakingError> {
             let info = self.epoch_info_released()?;
-            stakes::ensure_not_jailed(&view, info.current_epoch)?;
-            let earner = (id, view.owner);
-            let amount = self.rewards.claim(&earner, from_epoch, to_epoch, &info)?;
+            let amount = self.take_reward(id, &view, from_epoch, to_epoch, &info)?;
             calls::transfer(self.token, view.owner, amount)?;
+            Ok(amount)
+        }
+
+        /// Settles `view.owner`'s claim of `id` in the ledger and emits
+        /// `ProviderClaimedRewards`; the caller pays the returned amount.
+        fn take_reward(
+            &mut self,
+            id: ProviderId,
+            view: &ProviderView,
+            from_epoch: EpochId,
+            to_epoch: EpochId,
+            info: &EpochInfo,
+        ) -> Result<Balance, StakingError> {
+            stakes::ensure_not_jailed(view, info.current_epoch)?;
+            let earner = (id, view.owner);
+            let amount = self.rewards.claim(&earner, from_epoch, to_epoch, info)?;
             self.env().emit_event(ProviderClaimedRewards {
                 id: earner.0,
                 model_id: self.model_id,
@@ -757,6 +787,41 @@ pub mod provider_staking {
             });
             Ok(amount)
         }
+
+        /// Runs `one` for each cluster entry of `owner` (each entry's failure is its own and
+        /// writes nothing) and returns the results with their sum. Bound: the caller checked
+        /// `ensure_cluster_size`.
+        fn for_cluster(
+            &mut self,
+            owner: AccountId,
+            entries: Vec<(ProviderId, ProviderView)>,
+            mut one: impl FnMut(&mut Self, ProviderId, &ProviderView) -> Result<Balance, StakingError>,
+        ) -> Result<(Vec<Result<Balance, StakingError>>, Balance), StakingError> {
+            let mut total: Balance = 0;
+            let mut results = Vec::with_capacity(entries.len());
+            // Bound: at most MAX_PROVIDERS_PER_OWNER entries.
+            for (id, view) in entries {
+                let result = if view.owner == owner {
+                    one(self, id, &view)
+                } else {
+                    Err(StakingError::NotProviderOwner)
+                };
+                if let Ok(amount) = result {
+                    total = total.checked_add(amount).ok_or(StakingError::Overflow)?;
+                }
+                results.push(result);
+            }
+            Ok((results, total))
+        }
+    }
+
+    /// A cluster call lists at most `MAX_PROVIDERS_PER_OWNER` providers.
+    fn ensure_cluster_size<T>(entries: &[T]) -> Result<(), StakingError> {
+        ensure!(
+            entries.len() <= MAX_PROVIDERS_PER_OWNER as usize,
+            StakingError::InvalidBatchSize
+        );
+        Ok(())
     }
 
     /// The registry's entry points: it passes the provider's view, which the pool trusts
@@ -774,26 +839,42 @@ pub mod provider_staking {
         }
 
         #[ink(message)]
-        fn claim_for_registered(
+        fn claim_cluster_for_registered(
             &mut self,
-            id: ProviderId,
-            view: ProviderView,
+            owner: AccountId,
+            entries: Vec<(ProviderId, ProviderView)>,
             from_epoch: EpochId,
             to_epoch: EpochId,
-        ) -> Result<Balance, StakingError> {
+        ) -> Result<Vec<Result<Balance, StakingError>>, StakingError> {
             self.ensure_registry()?;
             self.access.ensure_not_paused()?;
-            self.claim(id, view, from_epoch, to_epoch)
+            ensure_cluster_size(&entries)?;
+            let info = self.epoch_info_released()?;
+            let (results, total) = self.for_cluster(owner, entries, |pool, id, view| {
+                pool.take_reward(id, view, from_epoch, to_epoch, &info)
+            })?;
+            if total > 0 {
+                calls::transfer(self.token, owner, total)?;
+            }
+            Ok(results)
         }
 
         #[ink(message)]
-        fn unstake_for_registered(
+        fn unstake_cluster_for_registered(
             &mut self,
-            id: ProviderId,
-            view: ProviderView,
-        ) -> Result<Balance, StakingError> {
+            owner: AccountId,
+            entries: Vec<(ProviderId, ProviderView)>,
+        ) -> Result<Vec<Result<Balance, StakingError>>, StakingError> {
             self.ensure_registry()?;
-            self.unstake(id, view, false)
+            ensure_cluster_size(&entries)?;
+            let info = calls::epoch_info(self.epoch_controller)?;
+            let (results, total) = self.for_cluster(owner, entries, |pool, id, view| {
+                pool.remove_stake(id, view, false, &info)
+            })?;
+            if total > 0 {
+                calls::transfer(self.token, owner, total)?;
+            }
+            Ok(results)
         }
 
         #[ink(message)]

@@ -398,21 +398,21 @@ fn stake_for_registered_by_non_registry_fails() {
 }
 
 #[ink::test]
-fn claim_for_registered_by_non_registry_fails() {
+fn claim_cluster_for_registered_by_non_registry_fails() {
     let mut pool = pool();
     set_caller(accounts().bob);
     assert_eq!(
-        pool.claim_for_registered(id(), view(), 1, 2),
+        pool.claim_cluster_for_registered(accounts().bob, vec![(id(), view())], 1, 2),
         Err(StakingError::NotRegistry)
     );
 }
 
 #[ink::test]
-fn unstake_for_registered_by_non_registry_fails() {
+fn unstake_cluster_for_registered_by_non_registry_fails() {
     let mut pool = pool();
     set_caller(accounts().bob);
     assert_eq!(
-        pool.unstake_for_registered(id(), view()),
+        pool.unstake_cluster_for_registered(accounts().bob, vec![(id(), view())]),
         Err(StakingError::NotRegistry)
     );
 }
@@ -428,12 +428,29 @@ fn stake_for_registered_while_paused_fails() {
 }
 
 #[ink::test]
-fn claim_for_registered_while_paused_fails() {
+fn claim_cluster_for_registered_while_paused_fails() {
     let mut pool = paused_pool();
     set_caller(REGISTRY.into());
     assert_eq!(
-        pool.claim_for_registered(id(), view(), 1, 2),
+        pool.claim_cluster_for_registered(accounts().bob, vec![(id(), view())], 1, 2),
         Err(access(AccessError::Paused))
+    );
+}
+
+#[ink::test]
+fn cluster_calls_with_too_many_entries_fail() {
+    let mut pool = pool();
+    set_caller(REGISTRY.into());
+    let entries: Vec<_> = (0..=func_interfaces::limits::MAX_PROVIDERS_PER_OWNER)
+        .map(|n| (vec![n as u8], view()))
+        .collect();
+    assert_eq!(
+        pool.claim_cluster_for_registered(accounts().bob, entries.clone(), 1, 1),
+        Err(StakingError::InvalidBatchSize)
+    );
+    assert_eq!(
+        pool.unstake_cluster_for_registered(accounts().bob, entries),
+        Err(StakingError::InvalidBatchSize)
     );
 }
 
@@ -468,7 +485,7 @@ fn stake_for_registered_of_a_provider_off_the_whitelist_fails() {
 
 #[ink::test]
 #[should_panic(expected = "off-chain environment does not support contract invocation")]
-fn unstake_for_registered_of_a_paused_pool_and_barred_provider_is_not_refused() {
+fn unstake_cluster_for_registered_of_a_paused_pool_and_barred_provider_is_not_refused() {
     // Paused, jailed, de-whitelisted, deactivated, other model: nothing stops the unstake
     // before it reads the epoch clock.
     let mut pool = paused_pool();
@@ -480,5 +497,5 @@ fn unstake_for_registered_of_a_paused_pool_and_barred_provider_is_not_refused() 
         deactivated: true,
         ..view()
     };
-    let _ = pool.unstake_for_registered(id(), barred);
+    let _ = pool.unstake_cluster_for_registered(accounts().bob, vec![(id(), barred)]);
 }

@@ -9,6 +9,10 @@ pub const MAX_METADATA_LEN: usize = 1024;
 pub const MAX_MODEL_NAME_LEN: usize = 64;
 /// Most provider ids one owner may register; bounds `claim_rewards_cluster` and `unstake_cluster`.
 pub const MAX_PROVIDERS_PER_OWNER: u32 = 32;
+/// Most staking pools one cluster operation calls (`claim_rewards_cluster`,
+/// `unstake_cluster`): an owner whose providers spread over more models continues with the
+/// `*_from(start)` forms. Each pool call costs its code (and the token's) in proof size.
+pub const MAX_CLUSTER_POOLS_PER_CALL: u32 = 8;
 /// Most ids in one whitelist / remove-from-whitelist call or one scheduler shard report.
 pub const MAX_BATCH_SIZE: usize = 100;
 /// Largest page of a paginated view (models, providers of a model, active providers).

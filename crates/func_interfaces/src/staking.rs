@@ -3,7 +3,7 @@ use crate::{
     access::AccessError,
     registry::ProviderView,
     router::RouterError,
-    types::{Balance, EpochId, ProviderId},
+    types::{AccountId, Balance, EpochId, ProviderId},
 };
 use ink::prelude::vec::Vec;
 use psp22::PSP22Error;
@@ -177,29 +177,36 @@ pub trait ProviderStaking {
         view: ProviderView,
     ) -> Result<Balance, StakingError>;
 
-    /// Claims `id`'s rewards of `from_epoch..=to_epoch` for its owner (cluster claims).
+    /// Claims, for `owner`, the rewards of `from_epoch..=to_epoch` of each listed provider
+    /// (cluster claims: all of one owner's providers in this pool, at most
+    /// `MAX_PROVIDERS_PER_OWNER`), and pays their sum with one token transfer. Returns one
+    /// result per entry, in order; a failed entry changes nothing.
     ///
     /// # Errors
-    /// As `claim_rewards`, plus `NotRegistry`.
+    /// `NotRegistry`, `Access(Paused)`, `InvalidBatchSize`, and for the whole call `Token`,
+    /// `CrossContractCall`, `Overflow`; per entry as `claim_rewards`, plus `NotProviderOwner`
+    /// when the entry's view names another owner.
     #[ink(message)]
-    fn claim_for_registered(
+    fn claim_cluster_for_registered(
         &mut self,
-        id: ProviderId,
-        view: ProviderView,
+        owner: AccountId,
+        entries: Vec<(ProviderId, ProviderView)>,
         from_epoch: EpochId,
         to_epoch: EpochId,
-    ) -> Result<Balance, StakingError>;
+    ) -> Result<Vec<Result<Balance, StakingError>>, StakingError>;
 
-    /// Returns `id`'s whole stake to its owner (cluster unstakes).
+    /// Returns, to `owner`, the whole stake of each listed provider whose lock has passed
+    /// (cluster unstakes), with one token transfer. One result per entry, in order.
     ///
     /// # Errors
-    /// As `unstake_provider`, plus `NotRegistry`.
+    /// `NotRegistry`, `InvalidBatchSize`, and for the whole call `Token`, `CrossContractCall`,
+    /// `Overflow`; per entry as `unstake_provider`, plus `NotProviderOwner`.
     #[ink(message)]
-    fn unstake_for_registered(
+    fn unstake_cluster_for_registered(
         &mut self,
-        id: ProviderId,
-        view: ProviderView,
-    ) -> Result<Balance, StakingError>;
+        owner: AccountId,
+        entries: Vec<(ProviderId, ProviderView)>,
+    ) -> Result<Vec<Result<Balance, StakingError>>, StakingError>;
 
     /// Returns `id`'s whole stake to its owner now, lock or not (the registry's governance
     /// release of a disputed id; the FUNC always goes to the owner).
