@@ -4,6 +4,7 @@
 // what the bundler shims (see dapp/build.mjs).
 import { formatFunc, showBytes, providerIdBytes } from './codec.js';
 import { bestBlock } from './chain.js';
+import { resolveMessage } from './contract.js';
 import { describeError } from './errors.js';
 import { ROLES } from './suite.js';
 import { LIMITS } from './rules.js';
@@ -437,4 +438,28 @@ export async function loadFunding(suite, modelId) {
   const balance = big(f.value.balance);
   const reserved = big(f.value.reserved);
   return { balance, reserved, unreserved: balance > reserved ? balance - reserved : 0n };
+}
+
+/**
+ * Which optional messages the deployed ABIs have, so a page offers an action only where the
+ * contract can do it (older and newer builds differ): `{ deregister, releaseProvider,
+ * withdrawUnreserved, withdrawExcess, boost }`.
+ */
+export function capabilities(suite) {
+  const has = (name, message) => {
+    const abi = suite.abis?.[name];
+    if (!abi) return false;
+    try {
+      return Boolean(resolveMessage(abi, message));
+    } catch {
+      return false;
+    }
+  };
+  return {
+    deregister: has('provider_registry', 'deregister'),
+    releaseProvider: has('provider_registry', 'release_provider'),
+    withdrawUnreserved: has('provider_staking', 'withdraw_unreserved'),
+    withdrawExcess: has('provider_staking', 'withdraw_excess'),
+    boost: has('provider_staking', 'boost_rewards_for_n_epochs'),
+  };
 }

@@ -50,6 +50,9 @@ export async function adminView(main, ctx) {
           { class: 'buttons' },
           h('button', { type: 'button', name: 'jail', onclick: () => ctx.act(`Jail ${jid.input.value} for ${jep.input.value} epochs`, (s) => ops.jail(s, jid.input.value, Number(jep.input.value))) }, 'Jail'),
           h('button', { type: 'button', name: 'unjail', onclick: () => ctx.act(`Release ${jid.input.value} from jail`, (s) => ops.unjail(s, jid.input.value)) }, 'Release from jail'),
+          view.capabilities(app.suite).releaseProvider
+            ? h('button', { type: 'button', name: 'release-provider', onclick: () => ctx.act(`Release provider ${jid.input.value}: its stake back to its owner, its id freed`, (s) => ops.releaseProvider(s, jid.input.value)) }, 'Release provider (free the id)')
+            : null,
         ),
         h(
           'p',
@@ -131,6 +134,7 @@ export async function adminView(main, ctx) {
             ])
           : null,
         h('div', { class: 'row' }, fund.wrap, h('button', { type: 'button', name: 'fund', onclick: () => { const a = ctx.parseAmount(fund.input.value); ctx.act(`Fund the model ${fm.input.value} pool with ${formatFunc(a)}`, (s) => ops.fundRewards(s, Number(fm.input.value), a)); } }, 'Fund')),
+        withdrawals(ctx, Number(fm.input.value)),
         h('div', { class: 'row' }, be.wrap, ba.wrap, h('button', { type: 'button', name: 'boost', onclick: () => { const a = ctx.parseAmount(ba.input.value); ctx.act(`Boost the model ${fm.input.value} pool: ${formatFunc(a)} over ${be.input.value} epochs`, (s) => ops.boostRewards(s, Number(fm.input.value), Number(be.input.value), a)); } }, 'Boost')),
       ),
     );
@@ -163,6 +167,34 @@ export async function adminView(main, ctx) {
 
   sections.push(anyMessage(ctx));
   clear(main, h('section', { 'aria-labelledby': 'admin-title' }, h('h2', { id: 'admin-title' }, 'Admin'), sections));
+}
+
+/** Pool owner: withdraw unreserved reward funds or excess FUNC (where the pool has these messages). */
+function withdrawals(ctx, modelId) {
+  const { app, ops, view } = ctx;
+  const caps = view.capabilities(app.suite);
+  if (!app.roles?.owner.includes(`pool:${modelId}`) || !(caps.withdrawUnreserved || caps.withdrawExcess)) return null;
+  const to = field('Withdraw to (address or //Dev name)', { name: 'withdraw-to', value: app.account?.address ?? '' });
+  const amount = field('Withdraw amount (FUNC)', { name: 'withdraw-amount', inputmode: 'decimal', placeholder: '100' });
+  const target = () => {
+    const t = to.input.value.trim();
+    return t.startsWith('//') ? ctx.devAddress(t) : t;
+  };
+  return h(
+    'div',
+    {},
+    h('div', { class: 'row' }, to.wrap, amount.wrap),
+    h(
+      'div',
+      { class: 'buttons' },
+      caps.withdrawUnreserved
+        ? h('button', { type: 'button', name: 'withdraw-unreserved', onclick: () => { const a = ctx.parseAmount(amount.input.value); ctx.act(`Withdraw ${formatFunc(a)} of unreserved reward funds`, (s) => ops.withdrawUnreserved(s, modelId, target(), a)); } }, 'Withdraw unreserved funds')
+        : null,
+      caps.withdrawExcess
+        ? h('button', { type: 'button', name: 'withdraw-excess', onclick: () => { const a = ctx.parseAmount(amount.input.value); ctx.act(`Withdraw ${formatFunc(a)} of excess FUNC`, (s) => ops.withdrawExcess(s, modelId, target(), a)); } }, 'Withdraw excess FUNC')
+        : null,
+    ),
+  );
 }
 
 /** Any mutating message of any suite contract, with fields generated from its ABI arguments. */

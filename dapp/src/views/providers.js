@@ -26,7 +26,7 @@ export async function providersView(main, ctx) {
 }
 
 function card(p, ctx) {
-  const { app, ops } = ctx;
+  const { app, ops, view } = ctx;
   const title = `${p.id}`;
   const badge = h('span', { class: `badge ${p.active ? 'active' : 'inactive'}`, 'data-status': p.active ? 'active' : 'inactive' }, p.active ? 'Active' : 'Inactive');
   const problems = p.status.problems.length
@@ -68,6 +68,12 @@ function card(p, ctx) {
         onclick: () => ctx.act(`Unstake "${p.id}" (${formatFunc(p.staked)} back to the owner)`, (s) => ops.unstake(s, p.id)),
       }, 'Unstake'),
       h('span', { class: 'hint', id: hintId, 'data-lock': '' }, p.lock.unlocked ? `${formatFunc(p.staked)} can be unstaked` : lockText),
+    );
+  }
+  // deregister: frees the id once nothing is staked (where the registry has it)
+  if (view.capabilities(app.suite).deregister && !p.lock.staked) {
+    actions.push(
+      h('button', { type: 'button', 'data-action': 'deregister', onclick: () => ctx.act(`Deregister "${p.id}" (its earned rewards stay claimable)`, (s) => ops.deregister(s, p.id)) }, 'Deregister'),
     );
   }
   // update metadata
