@@ -3,7 +3,7 @@
 import { formatFunc, providerIdBytes, showBytes, UserError } from './codec.js';
 import { advanceBlocks, bestBlock } from './chain.js';
 import { parseRole } from './suite.js';
-import { assertBatch, assertJailEpochs, assertMetadata, assertModel, assertProviderId } from './validate.js';
+import { assertBatch, assertBoost, assertJailEpochs, assertMetadata, assertModel, assertNonZeroAmount, assertProviderId } from './validate.js';
 
 const idOf = (id, opts) => providerIdBytes(id, opts);
 
@@ -353,6 +353,7 @@ export async function setEpochRewards(suite, modelId, epoch, total, totalShards,
 
 /** Approves the pool and moves `amount` FUNC into its reward funding (`fund_rewards`). */
 export async function fundRewards(suite, modelId, amount, opts = {}) {
+  assertNonZeroAmount(amount, 'fund_rewards');
   const pool = await suite.pool(modelId);
   opts.onProgress?.(`▸ fund_rewards(${formatFunc(amount)}) on the model ${modelId} pool (approving it first)`);
   return withApproval(suite, Number(modelId), pool, 'fund_rewards', [BigInt(amount)], { ...opts, amount: BigInt(amount) });
@@ -366,6 +367,7 @@ export async function releaseProvider(suite, id, opts = {}) {
 
 /** Pool owner: `withdraw_unreserved(to, amount)` of the model's unreserved reward funds. */
 export async function withdrawUnreserved(suite, modelId, to, amount, opts = {}) {
+  assertNonZeroAmount(amount, 'withdraw_unreserved');
   const pool = await suite.pool(Number(modelId));
   opts.onProgress?.(`▸ withdraw_unreserved(${to}, ${formatFunc(amount)}) on the model ${modelId} pool`);
   return pool.tx('withdraw_unreserved', [to, BigInt(amount)], opts);
@@ -373,6 +375,7 @@ export async function withdrawUnreserved(suite, modelId, to, amount, opts = {}) 
 
 /** Pool owner: `withdraw_excess(to, amount)` of FUNC sent to the pool outside staking/funding. */
 export async function withdrawExcess(suite, modelId, to, amount, opts = {}) {
+  assertNonZeroAmount(amount, 'withdraw_excess');
   const pool = await suite.pool(Number(modelId));
   opts.onProgress?.(`▸ withdraw_excess(${to}, ${formatFunc(amount)}) on the model ${modelId} pool`);
   return pool.tx('withdraw_excess', [to, BigInt(amount)], opts);
@@ -439,6 +442,7 @@ export async function advanceToEpoch(suite, target, { signer, onProgress } = {})
  * from the current one.
  */
 export async function boostRewards(suite, modelId, epochs, amount, opts = {}) {
+  assertBoost(epochs, amount);
   const pool = await suite.pool(modelId);
   opts.onProgress?.(`▸ boost of ${formatFunc(amount)} over ${epochs} epoch(s) on the model ${modelId} pool (approving it first)`);
   return withApproval(suite, Number(modelId), pool, 'boost_rewards_for_n_epochs', [Number(epochs), BigInt(amount)], {

@@ -16,6 +16,7 @@ export const BOUNDS = Object.freeze({
   MAX_MODEL_NAME_LEN: 64,
   MAX_BATCH_SIZE: 100,
   MAX_JAIL_EPOCHS: 100_000,
+  MAX_BOOST_EPOCHS: 100,
   MAX_DEPTH: 16,
   MAX_NUMBER_EXPONENT: 307,
   MAX_HOST_LEN: 253,
@@ -518,10 +519,15 @@ export function checkProviderId(id) {
 
 // --- refusing before sending ----------------------------------------------------------------
 
-/** The error a refused input throws: a ContractError like the chain's, marked `local`. */
+/**
+ * The error a refused input throws: a ContractError worded like the chain's
+ * (`provider_registry.register refused: …`), marked `local`.
+ */
 export function refusal(errorType, variant, { contract, messageName, value = null } = {}) {
   const error = { variant, value };
-  const err = new ContractError(describeError(errorType, error), { contract, messageName, error, errorType });
+  const sentence = describeError(errorType, error);
+  const message = contract && messageName ? `${contract}.${messageName} refused: ${sentence}` : sentence;
+  const err = new ContractError(message, { contract, messageName, error, errorType });
   err.local = true;
   return err;
 }
@@ -557,4 +563,19 @@ export function assertModel({ name, stakeAmount }) {
   const opts = { contract: 'model_router', messageName: 'create_model' };
   if (length === 0 || length > BOUNDS.MAX_MODEL_NAME_LEN) throw refusal('RouterError', 'InvalidModelName', opts);
   if (BigInt(stakeAmount ?? 0) === 0n) throw refusal('RouterError', 'ZeroStakeAmount', opts);
+}
+
+const poolRefusal = (variant, messageName) => refusal('StakingError', variant, { contract: 'provider_staking', messageName });
+
+/** `fund_rewards`, `withdraw_unreserved`, `withdraw_excess`: a non-zero amount. */
+export function assertNonZeroAmount(amount, messageName) {
+  if (BigInt(amount ?? 0) === 0n) throw poolRefusal('ZeroAmount', messageName);
+}
+
+/** `boost_rewards_for_n_epochs`: 1 to MAX_BOOST_EPOCHS epochs and a non-zero amount they divide. */
+export function assertBoost(epochs, amount) {
+  const n = Number(epochs);
+  const value = BigInt(amount ?? 0);
+  const valid = Number.isInteger(n) && n >= 1 && n <= BOUNDS.MAX_BOOST_EPOCHS && value > 0n && value % BigInt(n) === 0n;
+  if (!valid) throw poolRefusal('InvalidBoost', 'boost_rewards_for_n_epochs');
 }

@@ -31,7 +31,7 @@ test('bounds match crates/func_interfaces/src/limits.rs and metadata.rs', () => 
   const limits = readFileSync(join(REPO_ROOT, 'crates', 'func_interfaces', 'src', 'limits.rs'), 'utf8');
   const metadata = readFileSync(join(REPO_ROOT, 'contracts', 'provider_registry', 'src', 'metadata.rs'), 'utf8');
   const rust = (src, name) => Number(new RegExp(`pub const ${name}: \\w+ = ([0-9_]+);`).exec(src)?.[1].replaceAll('_', ''));
-  for (const name of ['MAX_PROVIDER_ID_LEN', 'MAX_METADATA_LEN', 'MAX_MODEL_NAME_LEN', 'MAX_BATCH_SIZE', 'MAX_JAIL_EPOCHS']) {
+  for (const name of ['MAX_PROVIDER_ID_LEN', 'MAX_METADATA_LEN', 'MAX_MODEL_NAME_LEN', 'MAX_BATCH_SIZE', 'MAX_JAIL_EPOCHS', 'MAX_BOOST_EPOCHS']) {
     assert.equal(BOUNDS[name], rust(limits, name), name);
   }
   for (const name of ['MAX_DEPTH', 'MAX_NUMBER_EXPONENT', 'MAX_HOST_LEN', 'MAX_LABEL_LEN']) {
@@ -127,7 +127,7 @@ const refusedWith = (errorType, variant) => (e) => {
   assert.equal(e.local, true);
   assert.equal(e.errorType, errorType);
   assert.equal(e.error.variant, variant);
-  assert.equal(e.message, describeError(errorType, variant));
+  assert.equal(e.message, `${e.contract}.${e.messageName} refused: ${describeError(errorType, variant)}`);
   return true;
 };
 
@@ -170,4 +170,10 @@ test('other documented bounds are refused before sending', async () => {
   await assert.rejects(ops.createModel(suite, { ...model, name: '' }), refusedWith('RouterError', 'InvalidModelName'));
   await assert.rejects(ops.createModel(suite, { ...model, name: 'n'.repeat(65) }), refusedWith('RouterError', 'InvalidModelName'));
   await assert.rejects(ops.createModel(suite, { ...model, stakeAmount: 0n }), refusedWith('RouterError', 'ZeroStakeAmount'));
+  await assert.rejects(ops.fundRewards(suite, 1, 0n), refusedWith('StakingError', 'ZeroAmount'));
+  await assert.rejects(ops.withdrawUnreserved(suite, 1, 'x', 0n), refusedWith('StakingError', 'ZeroAmount'));
+  await assert.rejects(ops.withdrawExcess(suite, 1, 'x', 0n), refusedWith('StakingError', 'ZeroAmount'));
+  for (const [epochs, amount] of [[0, 100n], [BOUNDS.MAX_BOOST_EPOCHS + 1, 1010n], [3, 100n], [2, 0n]]) {
+    await assert.rejects(ops.boostRewards(suite, 1, epochs, amount), refusedWith('StakingError', 'InvalidBoost'));
+  }
 });
