@@ -911,6 +911,7 @@ fn run_cluster_failed_pool_call_fails_each_of_its_ids() {
 }
 
 #[ink::test]
+#[allow(clippy::arithmetic_side_effects)] // small test counters
 fn run_cluster_pages_by_pools() {
     use func_interfaces::limits::MAX_CLUSTER_POOLS_PER_CALL;
     let mut registry = deploy(true);

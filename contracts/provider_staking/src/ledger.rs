@@ -75,7 +75,23 @@ impl EpochReward {
 pub struct LedgerEntry {
     pub epoch: EpochId,
     pub cumulative: Balance,
+    /// The earner's shards in `epoch` (kept for the `provider_shards` view).
+    pub shards: u64,
 }
+
+/// An epoch in an earner's pending list: reported, not folded into its ledger yet.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct PendingEpoch {
+    pub epoch: EpochId,
+    pub shards: u64,
+}
+
+/// A scheduler report folds an earner's final pending epochs into its ledger only once its
+/// pending list holds more than this many epochs (a claim always folds): most reports then
+/// touch one storage cell per provider, the pending list.
+pub const FOLD_AT: usize = 8;
 
 /// An earner's claim state (absent: nothing earned or claimed yet). Never removed, so rewards
 /// survive unstaking and deregistration.
@@ -160,19 +176,49 @@ impl ShardBatch {
     }
 }
 
-/// A provider's reward state with its final pending epochs folded, in memory; `commit` writes
+/// An earner's reward state with its final pending epochs folded, in memory; `commit` writes
 /// what changed.
 struct Settled {
-    /// The account as stored.
-    stored: RewardAccount,
-    /// The account, `ledger_len` already counting `folded`.
+    /// The account as stored, if it was read (it is read to fold and to claim).
+    stored: Option<RewardAccount>,
+    /// The account, `ledger_len` already counting `folded` (default if not read).
     account: RewardAccount,
     /// New ledger entries, to be stored at `stored.ledger_len..`.
     folded: Vec<LedgerEntry>,
-    /// Pending epochs that are not final.
-    pending: Vec<EpochId>,
+    /// Pending epochs left after the fold, in epoch order.
+    pending: Vec<PendingEpoch>,
     /// `pending` differs from the stored list.
     pending_changed: bool,
+}
+
+impl Settled {
+    /// Ledger length before the fold.
+    fn stored_len(&self) -> u32 {
+        self.stored.map_or(0, |account| account.ledger_len)
+    }
+}
+
+/// The result of a fold, before it is marked for writing.
+struct Folded {
+    stored: RewardAccount,
+    account: RewardAccount,
+    folded: Vec<LedgerEntry>,
+    pending: Vec<PendingEpoch>,
+    /// The fold removed epochs from the pending list.
+    pending_len_changed: bool,
+    pending_changed: bool,
+}
+
+impl From<Folded> for Settled {
+    fn from(folded: Folded) -> Self {
+        Settled {
+            stored: Some(folded.stored),
+            account: folded.account,
+            folded: folded.folded,
+            pending: folded.pending,
+            pending_changed: folded.pending_changed,
+        }
+    }
 }
 
 /// Reward funding, reports and provider ledgers of one pool.
@@ -189,8 +235,7 @@ pub struct RewardLedger {
     /// within `MAX_BOOST_EPOCHS` after it.
     open_epochs: Lazy<Vec<EpochId>, ManualKey<0x4f50_454e>>, // "OPEN"
     accounts: Mapping<Earner, RewardAccount, ManualKey<0x5241_4343>>,     // "RACC"
-    pending: Mapping<Earner, Vec<EpochId>, ManualKey<0x5045_4e44>>,       // "PEND"
-    shards: Mapping<(Earner, EpochId), u64, ManualKey<0x5348_5244>>,      // "SHRD"
+    pending: Mapping<Earner, Vec<PendingEpoch>, ManualKey<0x5045_4e44>>,  // "PEND"
     entries: Mapping<(Earner, u32), LedgerEntry, ManualKey<0x4c45_4447>>, // "LEDG"
 }
 
@@ -206,7 +251,6 @@ impl Default for RewardLedger {
             open_epochs: Lazy::default(),
             accounts: Mapping::default(),
             pending: Mapping::default(),
-            shards: Mapping::default(),
             entries: Mapping::default(),
         }
     }
@@ -268,7 +312,12 @@ impl RewardLedger {
 
     /// Shards recorded for `earner` in `epoch` (0 if none).
     pub fn provider_shards(&self, earner: &Earner, epoch: EpochId) -> u64 {
-        self.shards.get((earner, epoch)).unwrap_or(0)
+        let pending = self.pending.get(earner).unwrap_or_default();
+        if let Some(entry) = pending.iter().find(|entry| entry.epoch == epoch) {
+            return entry.shards;
+        }
+        let len = self.accounts.get(earner).unwrap_or_default().ledger_len;
+        entry_of_epoch(len, epoch, |index| self.entry(earner, index)).map_or(0, |e| e.shards)
     }
 
     /// Last epoch `earner` claimed (0: none).
@@ -450,7 +499,13 @@ impl RewardLedger {
                 epoch,
             })?;
             let earner = (id, owner);
-            let previous = self.provider_shards(&earner, epoch);
+            let mut pending = self.pending.get(&earner).unwrap_or_default();
+            let position = pending.partition_point(|entry| entry.epoch < epoch);
+            let listed = pending
+                .get(position)
+                .filter(|entry| entry.epoch == epoch)
+                .is_some();
+            let previous = if listed { pending[position].shards } else { 0 };
             if shards == previous {
                 continue;
             }
@@ -470,40 +525,29 @@ impl RewardLedger {
                         .and_then(|share| rest.checked_add(share))
                 })
                 .ok_or(StakingError::Overflow)?;
-            // The pending list changes only when the earner enters or leaves the epoch.
-            let settled = if previous == 0 || shards == 0 {
-                let mut settled = self.settle(&earner, finalized_through)?;
-                settled.pending_changed = true;
-                if shards == 0 {
-                    settled.pending.retain(|&pending| pending != epoch);
-                } else {
-                    ensure!(
-                        settled.pending.len() < MAX_REWARD_DELAY as usize,
-                        StakingError::TooManyPendingEpochs
-                    );
-                    let position = settled.pending.partition_point(|&pending| pending < epoch);
-                    settled.pending.insert(position, epoch);
+            match (listed, shards) {
+                (true, 0) => {
+                    pending.remove(position);
                 }
-                Some(settled)
-            } else {
-                None
-            };
-            updates.push((earner, shards, settled));
+                (true, _) => pending[position].shards = shards,
+                (false, _) => pending.insert(position, PendingEpoch { epoch, shards }),
+            }
+            // Final epochs are folded only once the list is long (a claim always folds).
+            let fold = pending.len() > FOLD_AT;
+            let settled = self.settle_list(&earner, pending, finalized_through, fold)?;
+            ensure!(
+                settled.pending.len() <= MAX_REWARD_DELAY as usize,
+                StakingError::TooManyPendingEpochs
+            );
+            updates.push((earner, settled));
         }
         ensure!(
             recorded <= reward.total_shards,
             StakingError::ShardsExceedTotal
         );
 
-        for (earner, shards, settled) in updates {
-            if let Some(settled) = settled {
-                self.commit(&earner, settled);
-            }
-            if shards == 0 {
-                self.shards.remove((&earner, epoch));
-            } else {
-                self.shards.insert((&earner, epoch), &shards);
-            }
+        for (earner, settled) in updates {
+            self.commit(&earner, settled);
         }
         reward.recorded_shards = recorded;
         reward.allocated = allocated;
@@ -607,10 +651,10 @@ impl RewardLedger {
             .ok_or(StakingError::Overflow)?;
         let mut total = in_ledger;
         // Bound: the pending list holds at most MAX_REWARD_DELAY epochs.
-        for epoch in self.pending.get(earner).unwrap_or_default() {
-            if epoch > before && epoch <= to {
+        for entry in self.pending.get(earner).unwrap_or_default() {
+            if entry.epoch > before && entry.epoch <= to {
                 total = total
-                    .checked_add(self.reward_of(earner, epoch)?)
+                    .checked_add(self.reward_in(entry)?)
                     .ok_or(StakingError::Overflow)?;
             }
         }
@@ -657,14 +701,13 @@ impl RewardLedger {
         Ok(released)
     }
 
-    /// `earner`'s reward in `epoch` under the epoch's current report.
-    fn reward_of(&self, earner: &Earner, epoch: EpochId) -> Result<Balance, StakingError> {
-        let shards = self.provider_shards(earner, epoch);
-        if shards == 0 {
+    /// The reward of a pending epoch under the epoch's current report.
+    fn reward_in(&self, entry: PendingEpoch) -> Result<Balance, StakingError> {
+        if entry.shards == 0 {
             return Ok(0);
         }
-        let reward = self.epoch_reward(epoch).unwrap_or_default();
-        pro_rata(reward.amount()?, shards, reward.total_shards)
+        let reward = self.epoch_reward(entry.epoch).unwrap_or_default();
+        pro_rata(reward.amount()?, entry.shards, reward.total_shards)
     }
 
     /// Ledger entry `index` of `earner`. Entries `0..ledger_len` always exist (append-only).
@@ -672,59 +715,107 @@ impl RewardLedger {
         self.entries.get((earner, index)).unwrap_or_default()
     }
 
-    /// Reads `earner`'s account and pending list and folds, in memory, the pending epochs up to
-    /// `finalized_through` into new ledger entries (epochs without reward add none).
+    /// Reads `earner`'s account and pending list and folds, in memory, every pending epoch up
+    /// to `finalized_through` into new ledger entries (epochs without reward add none).
     fn settle(&self, earner: &Earner, finalized_through: EpochId) -> Result<Settled, StakingError> {
+        let pending = self.pending.get(earner).unwrap_or_default();
         let account = self.accounts.get(earner).unwrap_or_default();
-        let mut pending = self.pending.get(earner).unwrap_or_default();
-        let mut cumulative = account
-            .ledger_len
-            .checked_sub(1)
-            .map_or(0, |last| self.entry(earner, last).cumulative);
+        let mut folded = self.fold(earner, pending, finalized_through, Some(account))?;
+        folded.pending_changed = folded.pending_len_changed;
+        Ok(folded.into())
+    }
+
+    /// `pending`, `earner`'s new pending list, with its final epochs folded when `fold` (and
+    /// some epoch is final). The account and the last ledger entry are read only to fold. The
+    /// pending list is marked as changed.
+    fn settle_list(
+        &self,
+        earner: &Earner,
+        pending: Vec<PendingEpoch>,
+        finalized_through: EpochId,
+        fold: bool,
+    ) -> Result<Settled, StakingError> {
+        let finals = pending.partition_point(|entry| entry.epoch <= finalized_through);
+        let account = (fold && finals > 0).then(|| self.accounts.get(earner).unwrap_or_default());
+        let mut settled: Settled = match account {
+            Some(account) => self
+                .fold(earner, pending, finalized_through, Some(account))?
+                .into(),
+            None => Settled {
+                stored: None,
+                account: RewardAccount::default(),
+                folded: Vec::new(),
+                pending,
+                pending_changed: true,
+            },
+        };
+        settled.pending_changed = true;
+        Ok(settled)
+    }
+
+    /// Folds the epochs of `pending` up to `finalized_through` onto `account`'s ledger.
+    fn fold(
+        &self,
+        earner: &Earner,
+        mut pending: Vec<PendingEpoch>,
+        finalized_through: EpochId,
+        account: Option<RewardAccount>,
+    ) -> Result<Folded, StakingError> {
+        let stored = account.unwrap_or_default();
+        let finals = pending.partition_point(|entry| entry.epoch <= finalized_through);
         let mut folded = Vec::new();
-        // Bound: the pending list holds at most MAX_REWARD_DELAY epochs, in order.
-        for &epoch in pending
-            .iter()
-            .take_while(|&&epoch| epoch <= finalized_through)
-        {
-            let reward = self.reward_of(earner, epoch)?;
-            if reward > 0 {
-                cumulative = cumulative
-                    .checked_add(reward)
-                    .ok_or(StakingError::Overflow)?;
-                folded.push(LedgerEntry { epoch, cumulative });
+        if finals > 0 {
+            let mut cumulative = stored
+                .ledger_len
+                .checked_sub(1)
+                .map_or(0, |last| self.entry(earner, last).cumulative);
+            // Bound: the pending list holds at most MAX_REWARD_DELAY + FOLD_AT epochs.
+            for &entry in &pending[..finals] {
+                let reward = self.reward_in(entry)?;
+                if reward > 0 {
+                    cumulative = cumulative
+                        .checked_add(reward)
+                        .ok_or(StakingError::Overflow)?;
+                    folded.push(LedgerEntry {
+                        epoch: entry.epoch,
+                        cumulative,
+                        shards: entry.shards,
+                    });
+                }
             }
+            pending.drain(..finals);
         }
-        let pending_len = pending.len();
-        pending.retain(|&epoch| epoch > finalized_through);
         let added = u32::try_from(folded.len()).map_err(|_| StakingError::Overflow)?;
-        let ledger_len = account
+        let ledger_len = stored
             .ledger_len
             .checked_add(added)
             .ok_or(StakingError::Overflow)?;
-        Ok(Settled {
-            stored: account,
+        Ok(Folded {
+            stored,
             account: RewardAccount {
                 ledger_len,
-                ..account
+                ..stored
             },
             folded,
-            pending_changed: pending.len() != pending_len,
             pending,
+            pending_len_changed: finals > 0,
+            pending_changed: false,
         })
     }
 
     /// Writes what changed in a settled state: new ledger entries, account, pending list.
     fn commit(&mut self, earner: &Earner, settled: Settled) {
-        let mut index = settled.stored.ledger_len;
-        // Bound: at most MAX_REWARD_DELAY entries are folded at once.
+        let mut index = settled.stored_len();
+        // Bound: at most MAX_REWARD_DELAY + FOLD_AT entries are folded at once.
         for entry in &settled.folded {
             self.entries.insert((earner, index), entry);
-            // At most `account.ledger_len`, computed with `checked_add` in `settle`.
+            // At most `account.ledger_len`, computed with `checked_add` in `fold`.
             index = index.saturating_add(1);
         }
-        if settled.account != settled.stored {
-            self.accounts.insert(earner, &settled.account);
+        if let Some(stored) = settled.stored {
+            if settled.account != stored {
+                self.accounts.insert(earner, &settled.account);
+            }
         }
         if !settled.pending_changed {
             return;
@@ -744,7 +835,7 @@ impl RewardLedger {
         settled: &Settled,
         cumulative: Balance,
     ) -> Option<EpochId> {
-        first_epoch_above(settled.stored.ledger_len, cumulative, |index| {
+        first_epoch_above(settled.stored_len(), cumulative, |index| {
             self.entry(earner, index)
         })
         .or_else(|| {
@@ -767,11 +858,33 @@ impl RewardLedger {
             .find(|entry| entry.epoch <= epoch)
         {
             Some(entry) => entry.cumulative,
-            None => cumulative_at(settled.stored.ledger_len, epoch, |index| {
+            None => cumulative_at(settled.stored_len(), epoch, |index| {
                 self.entry(earner, index)
             }),
         }
     }
+}
+
+/// The ledger entry (of `len`, read by `read`, sorted by epoch) of exactly `epoch`, if any.
+/// Binary search: at most ⌈log2(len)⌉ + 1 reads.
+pub fn entry_of_epoch(
+    len: u32,
+    epoch: EpochId,
+    mut read: impl FnMut(u32) -> LedgerEntry,
+) -> Option<LedgerEntry> {
+    let (mut low, mut high) = (0, len);
+    // Bound: `high - low` halves every round.
+    while low < high {
+        // `low < high`, so neither the difference nor the sum can wrap.
+        let middle = low.saturating_add(high.saturating_sub(low) / 2);
+        let entry = read(middle);
+        match entry.epoch.cmp(&epoch) {
+            core::cmp::Ordering::Equal => return Some(entry),
+            core::cmp::Ordering::Less => low = middle.saturating_add(1),
+            core::cmp::Ordering::Greater => high = middle,
+        }
+    }
+    None
 }
 
 /// Inserts `epoch` into the ascending list `epochs` unless present; true if inserted.

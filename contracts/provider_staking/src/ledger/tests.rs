@@ -72,6 +72,14 @@ fn funding(balance: Balance, reserved: Balance) -> RewardFunding {
     RewardFunding { balance, reserved }
 }
 
+/// The epochs of provider 1's pending list.
+fn pending_epochs(ledger: &RewardLedger, n: u8) -> Option<Vec<EpochId>> {
+    ledger
+        .pending
+        .get(earner(n))
+        .map(|list| list.iter().map(|entry| entry.epoch).collect())
+}
+
 /// Storage cells read and written so far.
 fn storage_rw() -> (usize, usize) {
     test::get_contract_storage_rw::<DefaultEnvironment>(&test::callee::<DefaultEnvironment>())
@@ -191,8 +199,11 @@ fn cumulative_at_of_an_empty_ledger_is_zero() {
 
 #[test]
 fn cumulative_at_finds_the_last_entry_at_or_before_the_epoch() {
-    let entries =
-        [(3, 10), (5, 25), (9, 40)].map(|(epoch, cumulative)| LedgerEntry { epoch, cumulative });
+    let entries = [(3, 10), (5, 25), (9, 40)].map(|(epoch, cumulative)| LedgerEntry {
+        epoch,
+        cumulative,
+        shards: 1,
+    });
     let expected = [0, 0, 0, 10, 10, 25, 25, 25, 25, 40, 40];
     for (epoch, want) in expected.iter().enumerate() {
         assert_eq!(
@@ -209,6 +220,7 @@ fn cumulative_at_of_1000_entries_reads_a_logarithmic_number_of_entries() {
         .map(|n| LedgerEntry {
             epoch: n * 3,
             cumulative: Balance::from(n) * 7,
+            shards: 1,
         })
         .collect();
     let max_reads = 1 + 10; // the last entry, then ⌈log2(1000)⌉
@@ -474,7 +486,7 @@ fn record_provider_shards_again_replaces_the_previous_shards() {
         .unwrap();
     assert_eq!(reward.recorded_shards, 7);
     assert_eq!(ledger.provider_shards(&earner(1), 4), 5);
-    assert_eq!(ledger.pending.get(earner(1)), Some(ink::prelude::vec![4]));
+    assert_eq!(pending_epochs(&ledger, 1), Some(ink::prelude::vec![4]));
 }
 
 #[ink::test]
@@ -486,7 +498,6 @@ fn record_provider_shards_of_zero_removes_the_record() {
         .unwrap();
     assert_eq!(reward.recorded_shards, 2);
     assert_eq!(ledger.provider_shards(&earner(1), 4), 0);
-    assert_eq!(ledger.shards.get((earner(1), 4)), None);
     assert_eq!(ledger.pending.get(earner(1)), None);
     assert_eq!(ledger.view_rewards(&earner(1), 1, 10), Ok(0));
 }
@@ -505,16 +516,13 @@ fn record_provider_shards_keeps_the_pending_list_sorted() {
             .unwrap();
     }
     assert_eq!(
-        ledger.pending.get(earner(1)),
+        pending_epochs(&ledger, 1),
         Some(ink::prelude::vec![3, 5, 7])
     );
     ledger
         .record_provider_shards(5, batch(&[(1, 0)]), &now, holder)
         .unwrap();
-    assert_eq!(
-        ledger.pending.get(earner(1)),
-        Some(ink::prelude::vec![3, 7])
-    );
+    assert_eq!(pending_epochs(&ledger, 1), Some(ink::prelude::vec![3, 7]));
 }
 
 #[ink::test]
@@ -545,27 +553,47 @@ fn record_provider_shards_beyond_max_pending_epochs_fails() {
 }
 
 #[ink::test]
-fn record_provider_shards_folds_final_epochs_first() {
+fn record_provider_shards_folds_final_epochs_once_the_list_is_long() {
     let mut ledger = ledger(1_000);
     for epoch in 1..=20 {
         report(&mut ledger, epoch, 10, 10, &[(1, 4), (2, 6)]);
         let pending = ledger.pending.get(earner(1)).unwrap();
-        assert!(
-            pending.len() <= DELAY as usize,
-            "epoch {epoch}: {pending:?}"
-        );
+        assert!(pending.len() <= FOLD_AT, "epoch {epoch}: {pending:?}");
     }
-    // Epoch 20 was recorded at epoch 21, when the epochs up to 19 were final and folded.
+    // Epoch 17 was recorded at 18 with 9 pending epochs: 1..=16 were final and folded.
     let account = ledger.accounts.get(earner(1)).unwrap();
-    assert_eq!(account.ledger_len, 19);
-    assert_eq!(ledger.pending.get(earner(1)), Some(ink::prelude::vec![20]));
+    assert_eq!(account.ledger_len, 16);
     assert_eq!(
-        ledger.entries.get((earner(1), 18)),
+        pending_epochs(&ledger, 1),
+        Some(ink::prelude::vec![17, 18, 19, 20])
+    );
+    assert_eq!(
+        ledger.entries.get((earner(1), 15)),
         Some(LedgerEntry {
-            epoch: 19,
-            cumulative: 76
+            epoch: 16,
+            cumulative: 64,
+            shards: 4,
         })
     );
+    // Shards stay visible, folded or pending.
+    assert_eq!(ledger.provider_shards(&earner(1), 16), 4);
+    assert_eq!(ledger.provider_shards(&earner(2), 20), 6);
+    assert_eq!(ledger.pending_rewards(&earner(1), &at(21)), Ok(19 * 4));
+}
+
+#[ink::test]
+fn record_provider_shards_touches_one_cell_per_provider_when_nothing_folds() {
+    let mut ledger = ledger(1_000);
+    ledger.set_epoch_reward(4, 10, 10, &at(5)).unwrap();
+    let before = storage_rw();
+    ledger
+        .record_provider_shards(4, batch(&[(1, 2), (2, 3), (3, 5)]), &at(5), holder)
+        .unwrap();
+    let after = storage_rw();
+    // Per provider: its pending list, read and written; plus the epoch's report (read and
+    // written once for the batch).
+    assert_eq!(after.0 - before.0, 3 + 1, "reads");
+    assert_eq!(after.1 - before.1, 3 + 1, "writes");
 }
 
 // ---- claim ---------------------------------------------------------------------------------
@@ -647,6 +675,7 @@ fn first_epoch_above_finds_the_first_entry_beyond_a_cumulative() {
         .map(|i| LedgerEntry {
             epoch: i * 3,
             cumulative: Balance::from(i) * 100,
+            shards: 1,
         })
         .collect();
     let read = |index: u32| entries[index as usize];
@@ -775,9 +804,12 @@ fn claim_folds_final_pending_epochs_in_order() {
     report(&mut ledger, 3, 10, 10, &[(1, 1)]);
     report(&mut ledger, 5, 10, 10, &[(1, 2)]);
     report(&mut ledger, 6, 10, 10, &[(1, 3)]);
-    // Recording epochs 5 and 6 folded the then final epochs 3 and 5.
-    assert_eq!(ledger.accounts.get(earner(1)).unwrap().ledger_len, 2);
-    assert_eq!(ledger.pending.get(earner(1)), Some(ink::prelude::vec![6]));
+    // A report folds only a long list: all three are still pending.
+    assert_eq!(ledger.accounts.get(earner(1)), None);
+    assert_eq!(
+        pending_epochs(&ledger, 1),
+        Some(ink::prelude::vec![3, 5, 6])
+    );
     // At epoch 9 all three are final; claim 5..=7 (gap rule: 3 is unclaimed).
     assert_eq!(
         ledger.claim(&earner(1), 5, 7, &at(9)),
@@ -815,9 +847,9 @@ fn claim_of_1000_rewarded_epochs_reads_logarithmically_many_cells() {
         writes.push(after.1 - before.1);
         assert_eq!(amount, Balance::from(to - from + 1) * 3);
     }
-    // The first claim folds epoch 1000 (entry, account, emptied pending list); then only the
-    // account changes.
-    assert_eq!(writes, [3, 1, 1]);
+    // The first claim folds the last FOLD_AT epochs (entries, account, emptied pending list);
+    // then only the account changes.
+    assert_eq!(writes, [FOLD_AT + 2, 1, 1]);
     assert_eq!(ledger.accounts.get(earner(1)).unwrap().ledger_len, EPOCHS);
     // account + pending + last entry (+ 2 binary searches of ≤ 10 reads each).
     for cost in &costs {
