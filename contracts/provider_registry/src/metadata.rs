@@ -206,26 +206,29 @@ pub(crate) fn read_url(url: &str) -> Result<UrlParts<'_>, RegistryError> {
     } else {
         return Err(MetadataInvalidUrl);
     };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority_end = rest
+        .bytes()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len());
     let (authority, tail) = rest
         .split_at_checked(authority_end)
         .ok_or(MetadataInvalidUrl)?;
     ensure!(!authority.contains('@'), MetadataUrlCredentials);
     let (host, address, port) = read_authority(authority)?;
     let port = match port {
-        Some(port) => Some(read_port(port).ok_or(MetadataUrlInvalidPort)?),
+        Some(port) => Some(read_port(port.as_bytes()).ok_or(MetadataUrlInvalidPort)?),
         None => None,
     };
-    let (before_fragment, fragment) = match tail.split_once('#') {
+    let (before_fragment, fragment) = match split_at_byte(tail, b'#') {
         Some((before, fragment)) => (before, Some(fragment)),
         None => (tail, None),
     };
-    let (path, query) = match before_fragment.split_once('?') {
+    let (path, query) = match split_at_byte(before_fragment, b'?') {
         Some((path, query)) => (path, Some(query)),
         None => (before_fragment, None),
     };
     ensure!(
-        is_uri_text(path, b"/") && !path.split('/').any(is_dot_segment),
+        is_uri_text(path, b"/") && !path.as_bytes().split(|&b| b == b'/').any(is_dot_segment),
         MetadataUrlInvalidPath
     );
     ensure!(
@@ -244,12 +247,18 @@ pub(crate) fn read_url(url: &str) -> Result<UrlParts<'_>, RegistryError> {
     })
 }
 
+/// `text` before and after the first `delimiter` (an ASCII byte, so both are `str`s).
+fn split_at_byte(text: &str, delimiter: u8) -> Option<(&str, &str)> {
+    let index = text.bytes().position(|b| b == delimiter)?;
+    Some((text.get(..index)?, text.get(index.checked_add(1)?..)?))
+}
+
 /// Host and port text of an authority without user info.
 fn read_authority(authority: &str) -> Result<(&str, Host, Option<&str>), RegistryError> {
     use RegistryError::*;
     if let Some(bracketed) = authority.strip_prefix('[') {
-        let (address, after) = bracketed.split_once(']').ok_or(MetadataUrlInvalidHost)?;
-        let pieces = ipv6(address).ok_or(MetadataUrlInvalidHost)?;
+        let (address, after) = split_at_byte(bracketed, b']').ok_or(MetadataUrlInvalidHost)?;
+        let pieces = ipv6(address.as_bytes()).ok_or(MetadataUrlInvalidHost)?;
         let port = if after.is_empty() {
             None
         } else {
@@ -257,15 +266,15 @@ fn read_authority(authority: &str) -> Result<(&str, Host, Option<&str>), Registr
         };
         return Ok((address, Host::Ipv6(pieces), port));
     }
-    let (host, port) = match authority.split_once(':') {
+    let (host, port) = match split_at_byte(authority, b':') {
         Some((host, port)) => (host, Some(port)),
         None => (authority, None),
     };
     ensure!(!host.is_empty(), MetadataInvalidUrl);
     let address = if host.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        Host::Ipv4(ipv4(host).ok_or(MetadataUrlInvalidHost)?)
+        Host::Ipv4(ipv4(host.as_bytes()).ok_or(MetadataUrlInvalidHost)?)
     } else {
-        ensure!(is_domain(host), MetadataUrlInvalidHost);
+        ensure!(is_domain(host.as_bytes()), MetadataUrlInvalidHost);
         Host::Domain
     };
     Ok((host, address, port))
@@ -273,58 +282,62 @@ fn read_authority(authority: &str) -> Result<(&str, Host, Option<&str>), Registr
 
 /// A DNS name: LDH labels, no `xn--` label, the last label starting with a letter (so that no
 /// parser reads it as an IPv4 number).
-fn is_domain(host: &str) -> bool {
+fn is_domain(host: &[u8]) -> bool {
     host.len() <= MAX_HOST_LEN
-        && host.split('.').all(is_label)
+        && host.split(|&b| b == b'.').all(is_label)
         && host
-            .rsplit('.')
+            .rsplit(|&b| b == b'.')
             .next()
-            .is_some_and(|last| last.starts_with(|c: char| c.is_ascii_alphabetic()))
+            .and_then(|last| last.first())
+            .is_some_and(u8::is_ascii_alphabetic)
 }
 
-fn is_label(label: &str) -> bool {
+fn is_label(label: &[u8]) -> bool {
     (1..=MAX_LABEL_LEN).contains(&label.len())
         && label
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        && !label.starts_with('-')
-        && !label.ends_with('-')
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b == b'-')
+        && label.first() != Some(&b'-')
+        && label.last() != Some(&b'-')
         && !label
-            .as_bytes()
             .get(..4)
             .is_some_and(|prefix| prefix.eq_ignore_ascii_case(b"xn--"))
 }
 
+/// The value of 1 to `max_digits` digits in `radix` (10 or 16), without leading zero unless
+/// `leading_zero`.
+fn digits_value(digits: &[u8], radix: u32, max_digits: usize, leading_zero: bool) -> Option<u32> {
+    if !(1..=max_digits).contains(&digits.len())
+        || (!leading_zero && digits.len() > 1 && digits.first() == Some(&b'0'))
+    {
+        return None;
+    }
+    digits.iter().try_fold(0u32, |value, &digit| {
+        value
+            .checked_mul(radix)?
+            .checked_add(char::from(digit).to_digit(radix)?)
+    })
+}
+
 /// Dotted-decimal IPv4: four numbers 0–255 without leading zeros.
-fn ipv4(text: &str) -> Option<[u8; 4]> {
+fn ipv4(text: &[u8]) -> Option<[u8; 4]> {
     let mut octets = [0; 4];
-    let mut parts = text.split('.');
+    let mut parts = text.split(|&b| b == b'.');
     for octet in &mut octets {
-        *octet = decimal_octet(parts.next()?)?;
+        *octet = u8::try_from(digits_value(parts.next()?, 10, 3, false)?).ok()?;
     }
     parts.next().is_none().then_some(octets)
 }
 
-fn decimal_octet(text: &str) -> Option<u8> {
-    let canonical = (1..=3).contains(&text.len())
-        && text.bytes().all(|b| b.is_ascii_digit())
-        && (text == "0" || !text.starts_with('0'));
-    if canonical {
-        text.parse().ok()
-    } else {
-        None
-    }
-}
-
 /// RFC 4291 text form: eight groups of 1–4 hex digits, or fewer around one `::` standing for
 /// at least one zero group; the last 32 bits may be written as dotted-decimal IPv4.
-fn ipv6(text: &str) -> Option<[u16; 8]> {
-    let Some((head, tail)) = text.split_once("::") else {
+fn ipv6(text: &[u8]) -> Option<[u16; 8]> {
+    let Some(compression) = text.windows(2).position(|pair| pair == b"::") else {
         let (pieces, count) = ipv6_groups(text, true)?;
         return (count == 8).then_some(pieces);
     };
-    let (head, head_count) = ipv6_groups(head, false)?;
-    let (tail, tail_count) = ipv6_groups(tail, true)?;
+    let (head, head_count) = ipv6_groups(text.get(..compression)?, false)?;
+    let (tail, tail_count) = ipv6_groups(text.get(compression.checked_add(2)?..)?, true)?;
     if head_count.checked_add(tail_count)? > 7 {
         return None;
     }
@@ -337,27 +350,22 @@ fn ipv6(text: &str) -> Option<[u16; 8]> {
 }
 
 /// `:`-separated groups (empty text: none), an IPv4 tail allowed when `ipv4_tail`.
-fn ipv6_groups(text: &str, ipv4_tail: bool) -> Option<([u16; 8], usize)> {
+fn ipv6_groups(text: &[u8], ipv4_tail: bool) -> Option<([u16; 8], usize)> {
     let mut pieces = [0; 8];
     let mut count = 0usize;
     if text.is_empty() {
         return Some((pieces, count));
     }
-    let mut groups = text.split(':').peekable();
+    let mut groups = text.split(|&b| b == b':').peekable();
     while let Some(group) = groups.next() {
-        if ipv4_tail && groups.peek().is_none() && group.contains('.') {
+        if ipv4_tail && groups.peek().is_none() && group.contains(&b'.') {
             let [a, b, c, d] = ipv4(group)?;
             for piece in [u16::from_be_bytes([a, b]), u16::from_be_bytes([c, d])] {
                 *pieces.get_mut(count)? = piece;
                 count = count.checked_add(1)?;
             }
         } else {
-            let hex =
-                (1..=4).contains(&group.len()) && group.bytes().all(|b| b.is_ascii_hexdigit());
-            if !hex {
-                return None;
-            }
-            *pieces.get_mut(count)? = u16::from_str_radix(group, 16).ok()?;
+            *pieces.get_mut(count)? = u16::try_from(digits_value(group, 16, 4, true)?).ok()?;
             count = count.checked_add(1)?;
         }
     }
@@ -365,15 +373,10 @@ fn ipv6_groups(text: &str, ipv4_tail: bool) -> Option<([u16; 8], usize)> {
 }
 
 /// 1–65535 in decimal, no leading zero.
-fn read_port(text: &str) -> Option<u16> {
-    let canonical = (1..=5).contains(&text.len())
-        && text.bytes().all(|b| b.is_ascii_digit())
-        && !text.starts_with('0');
-    if canonical {
-        text.parse().ok()
-    } else {
-        None
-    }
+fn read_port(text: &[u8]) -> Option<u16> {
+    u16::try_from(digits_value(text, 10, 5, false)?)
+        .ok()
+        .filter(|&port| port != 0)
 }
 
 /// RFC 3986 `pchar`s and the `extra` bytes; every `%` starts a two-hex-digit escape.
@@ -399,8 +402,8 @@ fn is_uri_text(text: &str, extra: &[u8]) -> bool {
 }
 
 /// `.` or `..`, also percent-encoded: WHATWG parsers resolve them, others keep them.
-fn is_dot_segment(segment: &str) -> bool {
-    [".", "..", "%2e", ".%2e", "%2e.", "%2e%2e"]
+fn is_dot_segment(segment: &[u8]) -> bool {
+    [&b"."[..], b"..", b"%2e", b".%2e", b"%2e.", b"%2e%2e"]
         .iter()
         .any(|dots| segment.eq_ignore_ascii_case(dots))
 }
