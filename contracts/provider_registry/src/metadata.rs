@@ -87,11 +87,11 @@ pub fn validate_provider_id(id: &[u8]) -> Result<(), RegistryError> {
 /// # Errors
 /// In this order: `MetadataTooLong` (checked before parsing), `MetadataNotJson` (also for a
 /// repeated `url` or `name` key: readers disagree on which copy wins),
-/// `MetadataNumberOutOfRange`, `MetadataMissingUrl`, then for `url`
-/// `MetadataControlCharacter`, `MetadataUrlNotAscii`, `MetadataInvalidUrl` (not a string, not
-/// `http://` or `https://`, or no host), `MetadataUrlCredentials`, `MetadataUrlInvalidHost`,
-/// `MetadataUrlInvalidPort`, `MetadataUrlInvalidPath`, then for `name`
-/// `MetadataNameNotString`, `MetadataControlCharacter`.
+/// `MetadataNumberOutOfRange`, `MetadataMissingUrl`, `MetadataInvalidUrl` (`url` not a
+/// string), then for the `url` string `MetadataControlCharacter`, `MetadataUrlNotAscii`,
+/// `MetadataInvalidUrl` (not `http://` or `https://`, or no host), `MetadataUrlCredentials`,
+/// `MetadataUrlInvalidHost`, `MetadataUrlInvalidPort`, `MetadataUrlInvalidPath`, then for
+/// `name` `MetadataNameNotString`, `MetadataControlCharacter`.
 pub fn validate_metadata(metadata: &str) -> Result<(), RegistryError> {
     read_metadata(metadata).map(|_| ())
 }
