@@ -1,34 +1,6 @@
 //! The provider registry's cross-contract view and errors.
-use crate::{
-    access::AccessError,
-    router::RouterError,
-    staking::StakingError,
-    types::{AccountId, EpochId, ModelId},
-};
-
-/// A provider's state as a staking pool needs it. The registry passes it along when it calls a
-/// pool (cluster operations, `register_and_stake`); a pool called directly asks for it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[ink::scale_derive(Encode, Decode, TypeInfo)]
-pub struct ProviderView {
-    /// The account that registered the provider; stakes come from and go back to it.
-    pub owner: AccountId,
-    /// The model the provider serves.
-    pub model_id: ModelId,
-    /// On the whitelist (jail is separate, see `jailed_until`).
-    pub whitelisted: bool,
-    /// The provider is jailed while `current_epoch < jailed_until`.
-    pub jailed_until: EpochId,
-    /// The owner deactivated the provider.
-    pub deactivated: bool,
-}
-
-impl ProviderView {
-    /// Jailed in `epoch`.
-    pub fn jailed_at(&self, epoch: EpochId) -> bool {
-        epoch < self.jailed_until
-    }
-}
+pub use crate::types::ProviderView;
+use crate::{access::AccessError, router::RouterError, staking::StakingError, types::EpochId};
 
 /// Errors of `provider_registry`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,9 +1,8 @@
 //! The staking pool's cross-contract entry points and errors.
 use crate::{
     access::AccessError,
-    registry::ProviderView,
     router::RouterError,
-    types::{AccountId, Balance, EpochId, ProviderId},
+    types::{AccountId, Balance, EpochId, ProviderId, ProviderView},
 };
 use ink::prelude::vec::Vec;
 use psp22::PSP22Error;
