@@ -79,7 +79,7 @@ elif command -v substrate-contracts-node >/dev/null \
   skip "$(substrate-contracts-node --version)"
 else
   # The runtime Wasm builds must resolve against the package's own Cargo.lock, so the
-  # unpacked source directory is passed as the workspace hint (see TOOLCHAIN.md).
+  # unpacked source directory is passed as the workspace hint (see docs/TOOLCHAIN.md).
   cargo "+$TOOLCHAIN" info "contracts-node@$NODE_VERSION" >/dev/null
   src_dir="$(ls -d "$CARGO_HOME"/registry/src/*/contracts-node-"$NODE_VERSION" | head -n 1)"
   [ -f "$src_dir/Cargo.lock" ] || { echo "no Cargo.lock in $src_dir" >&2; false; }
