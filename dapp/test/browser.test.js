@@ -10,7 +10,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { Suite, connect, deploy, describeError, formatFunc, loadBundles, ops, parseAmount, providerIdBytes, signerFromUri, toJson } from '../../client/lib/index.js';
 import { requireBundles, startNode } from '../../client/test/helpers.js';
 import { buildDapp, launchBrowser, serve, shotsDir } from './harness.js';
@@ -93,7 +92,6 @@ describe('the dapp in headless Chromium', { concurrency: false, timeout: 15 * 60
     const bundles = loadBundles(requireBundles());
     shots = shotsDir();
     node = await startNode();
-    await cryptoWaitReady();
     api = await connect(node.url);
     const out = await deploy({
       api,

@@ -6,8 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Abi } from '@polkadot/api-contract';
-import { CONTRACT_NAMES, ERROR_TABLE, describeError, loadBundles } from '../../client/lib/index.js';
+import { Abi, CONTRACT_NAMES, ERROR_TABLE, describeError, loadBundles } from '../../client/lib/index.js';
 import { requireBundles } from '../../client/test/helpers.js';
 import { DAPP, buildDapp } from './harness.js';
 

@@ -24,7 +24,7 @@ export async function rewardsView(main, ctx) {
   const r = await view.loadRewardRows(app.suite, app.rewardsFor, { clock: app.clock });
   const range = view.defaultClaimRange(r.claimed_through, app.clock);
   const from = field('From epoch', { name: 'claim-from', type: 'number', inputmode: 'numeric', value: range.from });
-  const to = field('To epoch', { name: 'claim-to', type: 'number', inputmode: 'numeric', value: range.to, hint: `Last claimable epoch: ${app.clock.last_claimable_epoch || 'none yet'}` });
+  const to = field('To epoch', { name: 'claim-to', type: 'number', inputmode: 'numeric', value: range.to });
   const cfrom = field('Cluster claim from epoch', { name: 'cluster-from', type: 'number', inputmode: 'numeric', value: 1 });
   const cto = field('Cluster claim to epoch', { name: 'cluster-to', type: 'number', inputmode: 'numeric', value: app.clock.last_claimable_epoch });
   const epochs = () => ({ from: Number(from.input.value), to: Number(to.input.value) });
@@ -72,7 +72,8 @@ export async function rewardsView(main, ctx) {
             ctx.act(`Claim "${r.id}" epochs ${f}–${t}`, (s) => ops.claim(s, r.id, { from: f, to: t }));
           },
         },
-        h('h3', { id: 'claim-title' }, 'Claim'),
+        h('h3', { id: 'claim-title' }, `Claim ${r.id}`),
+        h('p', { class: 'hint' }, `In epoch order, to the owner. First unclaimed epoch: ${range.from}; last claimable epoch: ${app.clock.last_claimable_epoch || 'none yet'}.`),
         h('div', { class: 'row' }, from.wrap, to.wrap),
         h(
           'div',
