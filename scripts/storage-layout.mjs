@@ -54,6 +54,22 @@ function typeText(types, id, seen = new Set()) {
   return label || JSON.stringify(def);
 }
 
+/** A nested layout node (inside an enum variant) written as one type. */
+function layoutText(layout, types) {
+  if (layout.leaf) return typeText(types, layout.leaf.ty);
+  if (layout.struct) {
+    return `${layout.struct.name} { ${layout.struct.fields.map((f) => `${f.name}: ${layoutText(f.layout, types)}`).join(', ')} }`;
+  }
+  if (layout.enum) {
+    const variants = Object.values(layout.enum.variants).map(
+      (v) => `${v.name}${v.fields.length ? `(${v.fields.map((f) => layoutText(f.layout, types)).join(', ')})` : ''}`,
+    );
+    return `${layout.enum.name} { ${variants.join(' | ')} }`;
+  }
+  if (layout.root) return `own key ${layout.root.root_key}`;
+  return JSON.stringify(Object.keys(layout));
+}
+
 /** One line per storage item of a layout node, depth first. */
 function items(layout, types, path, out, rootKey) {
   if (layout.root) {
@@ -85,7 +101,7 @@ function items(layout, types, path, out, rootKey) {
   }
   if (layout.enum) {
     const variants = Object.values(layout.enum.variants)
-      .map((v) => `${v.name}${v.fields.length ? `(${v.fields.map((f) => typeText(types, f.layout.leaf?.ty ?? -1)).join(', ')})` : ''}`)
+      .map((v) => `${v.name}${v.fields.length ? `(${v.fields.map((f) => layoutText(f.layout, types)).join(', ')})` : ''}`)
       .join(' | ');
     out.push(`${path}  ${layout.enum.dispatchKey}  ${layout.enum.dispatchKey === rootKey ? 'packed in its cell' : 'own key'}  ${layout.enum.name} { ${variants} }`);
     return;
@@ -159,6 +175,14 @@ function main() {
     for (const [item, line] of afterBy) if (!beforeBy.has(item)) changes.push(`added    ${line}`);
     const order = (list) => list.map(itemOf).join('\n');
     if (changes.length === 0 && order(before) !== order(after)) changes.push('the order of the items changed');
+    const frozen = [...before, ...after].some(
+      (line) => line.includes('packed in its cell') && (!afterBy.has(itemOf(line)) || !beforeBy.has(itemOf(line)) || afterBy.get(itemOf(line)) !== beforeBy.get(itemOf(line))),
+    );
+    if (frozen) {
+      changes.push(
+        'a packed field changed: once deployed, code with this layout cannot decode the old cell and every message traps after set_code',
+      );
+    }
     if (changes.length) {
       failed = true;
       console.error(`${name}: storage layout differs from docs/storage-layout/${name}.txt:`);

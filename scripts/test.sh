@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's single test command (README; `.ci/run` calls it):
 #   setup → fmt → clippy → unit tests → release builds of the five contracts →
-#   end-to-end tests against a real substrate-contracts-node → Polkadot.js client tests →
+#   storage-layout lock → end-to-end tests against a real substrate-contracts-node → Polkadot.js client tests →
 #   the dapp's tests (a real node and Debian's headless Chromium).
 # Honours CARGO_TARGET_DIR (CI points it at a cache outside the clone).
 set -euo pipefail
@@ -20,6 +20,8 @@ for contract in "${CONTRACTS[@]}"; do
   step "release build: $contract" build_contract "$contract"
 done
 step "contract sizes" print_contract_sizes
+step "storage-layout lock (docs/storage-layout/)" \
+  env CARGO_TARGET_DIR="$TARGET_DIR" node scripts/storage-layout.mjs check "${CONTRACTS[@]}"
 step "end-to-end tests (real node)" \
   cargo test -p func_e2e --features e2e-tests -- --test-threads=1
 if [ -f client/package.json ]; then
