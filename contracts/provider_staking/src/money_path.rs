@@ -45,6 +45,9 @@ enum Step {
     Unstake(u8),
     /// Owner `o` claims everything claimable it earned with provider `p`.
     Claim(u8, u8),
+    /// Owner `o` claims for all its providers at once, paid with one transfer (the registry's
+    /// cluster path: `claim_cluster_for_registered` runs the same ledger claim per id).
+    ClusterClaim(u8),
     Withdraw(Balance),
     /// FUNC sent to the pool by a plain transfer.
     Transfer(Balance),
@@ -62,6 +65,7 @@ fn step() -> impl Strategy<Value = Step> {
         Just(Step::RaiseRequirement),
         (0..PROVIDERS).prop_map(Step::Unstake),
         (0..PROVIDERS, 0..OWNERS).prop_map(|(p, o)| Step::Claim(p, o)),
+        (0..OWNERS).prop_map(Step::ClusterClaim),
         (1..2_000u128).prop_map(Step::Withdraw),
         (1..500u128).prop_map(Step::Transfer),
         (2..6u32).prop_map(Step::SetDelay),
@@ -298,6 +302,33 @@ impl World {
                     Err(error) => {
                         assert_eq!(expected, 0, "claim refused with {error:?}");
                     }
+                }
+            }
+            Step::ClusterClaim(o) => {
+                self.release();
+                let to = self.frontier;
+                let mut paid = 0;
+                let mut expected = 0;
+                let mut claimed = Vec::new();
+                for p in 0..PROVIDERS {
+                    let earner = (id(p), owner(o));
+                    let from = self.claimed_through.get(&earner).copied().unwrap_or(0) + 1;
+                    let owed: Balance = (from..=to).map(|e| self.reward(&earner, e)).sum();
+                    expected += owed;
+                    if let Ok(amount) = self.ledger.claim(&earner, from.min(to.max(1)), to, &info) {
+                        assert_eq!(amount, owed, "cluster claim of {earner:?}");
+                        paid += amount;
+                        claimed.push(earner);
+                    } else {
+                        assert_eq!(owed, 0);
+                    }
+                }
+                assert_eq!(paid, expected);
+                // One transfer of the sum.
+                self.pool_func -= paid;
+                for earner in claimed {
+                    self.claimed_through.insert(earner.clone(), to);
+                    self.pending.insert(earner, 0);
                 }
             }
             Step::Withdraw(amount) => {
