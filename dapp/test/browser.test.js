@@ -269,6 +269,21 @@ describe('the dapp in headless Chromium', { concurrency: false, timeout: 15 * 60
     assert.equal((await s.Alice.registry.query('get_provider', [bytes('eve-node')])).owner, addr('Eve'));
   });
 
+  test('read-only: a watched address previews an action but cannot send it', async () => {
+    const n0 = await nonce('Bob');
+    await page.locator('summary', { hasText: 'Watch an address (read-only)' }).click();
+    await page.getByLabel('Address', { exact: true }).fill(addr('Bob'));
+    await page.getByLabel('Address', { exact: true }).press('Enter');
+    await page.waitForFunction((a) => document.querySelector('#account-summary code.addr')?.textContent === a, addr('Bob'));
+    await settle();
+    await go('providers');
+    const d = await openAction(card(ID2).locator('button[data-action="deactivate"]'));
+    assert.equal(await d.locator('[data-action="confirm"]').isDisabled(), true);
+    assert.match(await d.innerText(), /watched read-only/);
+    await d.getByRole('button', { name: 'Cancel' }).click();
+    assert.equal(await nonce('Bob'), n0);
+  });
+
   test('gateway view: active providers with their URLs', async () => {
     await page.selectOption('#account', '');
     await settle();
