@@ -5,6 +5,7 @@
 // carrying the staking pool's reason, a pool error carrying the token's) are described through
 // the wrapper, e.g. "the staking pool refused: provider is still locked until epoch 42".
 import { show, showBytes, formatFunc } from './codec.js';
+import { BOUNDS } from './limits.js';
 
 const ROLE_WORDS = {
   Whitelister: 'whitelister',
@@ -52,7 +53,7 @@ export const ERROR_TABLE = {
     ModelNotFound: () => 'no model has this id',
     ModelDisabled: () => 'the model is disabled',
     TooManyProviders: () => 'the owner already holds the maximum of 32 providers',
-    InvalidBatchSize: () => 'a batch must hold between 1 and 100 ids',
+    InvalidBatchSize: () => `a batch must hold between 1 and ${BOUNDS.MAX_BATCH_SIZE} ids`,
     JailEpochsOutOfBounds: () => 'a jail sentence must be between 1 and 100000 epochs',
     NotJailed: () => 'the provider is not jailed',
     AlreadyDeactivated: () => 'the provider is already deactivated',
@@ -101,9 +102,9 @@ export const ERROR_TABLE = {
     ShardsExceedTotal: () => "the providers' shards exceed the epoch's total shards (or total shards is zero while a reward is set)",
     NotStakedInEpoch: (v) => `provider ${showBytes(v?.id ?? [])} held no stake in this pool in epoch ${v?.epoch}, so it cannot earn shards there`,
     InsufficientExcess: (v) => `the pool holds only ${formatFunc(v?.available ?? 0n)} beyond its stakes and reward funds`,
-    InvalidBatchSize: () => 'a batch must hold between 1 and 100 entries',
+    InvalidBatchSize: () => `a batch must hold between 1 and ${BOUNDS.MAX_BATCH_SIZE} entries`,
     TooManyPendingEpochs: () => 'the provider has too many unsettled reward epochs; wait until earlier epochs become claimable',
-    InvalidBoost: () => 'a boost needs 1 to 100 epochs and an amount divisible by the number of epochs',
+    InvalidBoost: () => `a boost needs 1 to ${BOUNDS.MAX_BOOST_EPOCHS} epochs and an amount divisible by the number of epochs`,
     ZeroAmount: () => 'the amount must be greater than zero',
     Token: (e, d) => `the FUNC token refused the transfer: ${d('PSP22Error', e)}`,
     Router: (e, d) => `the model router refused: ${d('RouterError', e)}`,

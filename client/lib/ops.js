@@ -3,6 +3,7 @@
 import { formatFunc, providerIdBytes, showBytes, UserError } from './codec.js';
 import { advanceBlocks, bestBlock } from './chain.js';
 import { parseRole } from './suite.js';
+import { BOUNDS } from './limits.js';
 import { assertBatch, assertBoost, assertJailEpochs, assertMetadata, assertModel, assertNonZeroAmount, assertProviderId } from './validate.js';
 
 const idOf = (id, opts) => providerIdBytes(id, opts);
@@ -217,16 +218,50 @@ export async function claim(suite, id, { from, to, ...opts } = {}) {
   return pool.tx('claim_rewards', [idOf(id, opts), fromEpoch, toEpoch], opts);
 }
 
+/**
+ * Runs a paged cluster operation to its end: `first` sends the first page, `next(start)` the
+ * page at `next_start`, until the outcome has none. One transaction per page (a page fits the
+ * chain's proof budget, `CLUSTER_CALL_BUDGET`); the result merges the pages' outcomes.
+ */
+async function allPages(first, next) {
+  let result = await first();
+  const pages = [result];
+  const bound = 1 + 32; // a page covers at least one of the owner's ≤ 32 providers
+  while (result.value?.next_start != null && pages.length < bound) {
+    result = await next(Number(result.value.next_start));
+    pages.push(result);
+  }
+  const value = {
+    succeeded: pages.flatMap((page) => page.value?.succeeded ?? []),
+    failed: pages.flatMap((page) => page.value?.failed ?? []),
+    total: pages.reduce((sum, page) => sum + BigInt(page.value?.total ?? 0), 0n),
+    next_start: null,
+  };
+  return { ...result, value, events: pages.flatMap((page) => page.events ?? []), pages: pages.length };
+}
+
 export async function claimCluster(suite, { from, to, ...opts } = {}) {
   const toEpoch = to ?? Number(await suite.epoch.query('last_claimable_epoch'));
   const fromEpoch = from ?? 1;
   opts.onProgress?.(`▸ claim_rewards_cluster(${fromEpoch}, ${toEpoch})`);
-  return suite.registry.tx('claim_rewards_cluster', [fromEpoch, toEpoch], opts);
+  return allPages(
+    () => suite.registry.tx('claim_rewards_cluster', [fromEpoch, toEpoch], opts),
+    (start) => {
+      opts.onProgress?.(`▸ claim_rewards_cluster_from(${fromEpoch}, ${toEpoch}, ${start})`);
+      return suite.registry.tx('claim_rewards_cluster_from', [fromEpoch, toEpoch, start], opts);
+    },
+  );
 }
 
 export async function unstakeCluster(suite, opts = {}) {
   opts.onProgress?.('▸ unstake_cluster()');
-  return suite.registry.tx('unstake_cluster', [], opts);
+  return allPages(
+    () => suite.registry.tx('unstake_cluster', [], opts),
+    (start) => {
+      opts.onProgress?.(`▸ unstake_cluster_from(${start})`);
+      return suite.registry.tx('unstake_cluster_from', [start], opts);
+    },
+  );
 }
 
 export async function updateMetadata(suite, id, metadata, opts = {}) {
@@ -302,11 +337,11 @@ export async function grantRole(suite, contractName, role, account, opts = {}) {
   return c.tx('grant_role', [r, account], opts);
 }
 
-/** Whitelists ids (or removes them with `remove`), in batches of at most 100. */
+/** Whitelists ids (or removes them with `remove`), in batches of at most `MAX_BATCH_SIZE`. */
 export async function whitelist(suite, ids, { remove = false, ...opts } = {}) {
   const bytes = ids.map((i) => idOf(i, opts));
   const batches = [];
-  for (let i = 0; i < bytes.length; i += 100) batches.push(bytes.slice(i, i + 100));
+  for (let i = 0; i < bytes.length; i += BOUNDS.MAX_BATCH_SIZE) batches.push(bytes.slice(i, i + BOUNDS.MAX_BATCH_SIZE));
   if (batches.length === 0) assertBatch([], remove ? 'remove_from_whitelist' : 'whitelist');
   const results = [];
   for (const batch of batches) {
@@ -333,7 +368,7 @@ export async function toggleAutoWhitelist(suite, opts = {}) {
 
 /**
  * Scheduler report of an ended epoch: `set_epoch_reward(epoch, total, total_shards)`, then
- * `record_provider_shards(epoch, [(id, shards)])` in batches of 100.
+ * `record_provider_shards(epoch, [(id, shards)])` in batches of `MAX_BATCH_SIZE`.
  * @param {Array<[string, number|bigint]>} shards provider id → shards
  */
 export async function setEpochRewards(suite, modelId, epoch, total, totalShards, shards, opts = {}) {
@@ -342,8 +377,8 @@ export async function setEpochRewards(suite, modelId, epoch, total, totalShards,
   const r = await pool.tx('set_epoch_reward', [Number(epoch), BigInt(total), BigInt(totalShards)], opts);
   const events = [...r.events];
   const entries = shards.map(([id, n]) => [idOf(id, opts), BigInt(n)]);
-  for (let i = 0; i < entries.length; i += 100) {
-    const batch = entries.slice(i, i + 100);
+  for (let i = 0; i < entries.length; i += BOUNDS.MAX_BATCH_SIZE) {
+    const batch = entries.slice(i, i + BOUNDS.MAX_BATCH_SIZE);
     opts.onProgress?.(`▸ record_provider_shards(epoch ${epoch}, ${batch.length} provider(s))`);
     const s = await pool.tx('record_provider_shards', [Number(epoch), batch], opts);
     events.push(...s.events);

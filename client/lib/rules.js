@@ -13,7 +13,6 @@ export const LIMITS = Object.freeze({
   ...BOUNDS,
   MAX_PROVIDERS_PER_OWNER: 32,
   MAX_PAGE_SIZE: 100,
-  MAX_BOOST_EPOCHS: 100,
 });
 
 const REGISTRY_ERROR = 'RegistryError';

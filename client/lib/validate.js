@@ -8,22 +8,9 @@
 // `client/test/fixtures/registry-inputs.json` (which the Rust tests run too) and compares
 // the metadata rule with Node's own WHATWG URL parser and JSON.parse on random inputs.
 import { describeError, ContractError } from './errors.js';
+import { BOUNDS } from './limits.js';
 
-/** Bounds of `crates/func_interfaces/src/limits.rs` and `metadata.rs`. */
-export const BOUNDS = Object.freeze({
-  MAX_PROVIDER_ID_LEN: 64,
-  MAX_METADATA_LEN: 1024,
-  MAX_MODEL_NAME_LEN: 64,
-  MAX_BATCH_SIZE: 100,
-  MAX_JAIL_EPOCHS: 100_000,
-  MAX_BOOST_EPOCHS: 100,
-  MAX_DEPTH: 16,
-  MAX_NUMBER_EXPONENT: 307,
-  MAX_HOST_LEN: 253,
-  MAX_LABEL_LEN: 63,
-  /** ink!'s static buffer: a larger call input traps before the contract can answer. */
-  INK_BUFFER: 16 * 1024,
-});
+export { BOUNDS };
 
 const EXPONENT_CAP = 1_000_000;
 

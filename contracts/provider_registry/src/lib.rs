@@ -29,8 +29,8 @@ pub mod provider_registry {
     use func_interfaces::{
         ensure,
         limits::{
-            MAX_BATCH_SIZE, MAX_CLUSTER_POOLS_PER_CALL, MAX_JAIL_EPOCHS, MAX_PAGE_SIZE,
-            MAX_PROVIDERS_PER_OWNER,
+            CLUSTER_CALL_BUDGET, CLUSTER_EXTRA_POOL_COST, MAX_BATCH_SIZE,
+            MAX_CLUSTER_POOLS_PER_CALL, MAX_JAIL_EPOCHS, MAX_PAGE_SIZE, MAX_PROVIDERS_PER_OWNER,
         },
         AccessControl, EpochId, ModelContext, ModelId, ProviderId, ProviderView, RegistryError,
         Role, StakingError,
@@ -258,9 +258,10 @@ pub mod provider_registry {
         /// Claims the rewards of `from_epoch..=to_epoch` for every provider the caller owns:
         /// one call per staking pool with all of the caller's ids in it, each pool paying its
         /// sum with one token transfer. One provider's failure does not stop the others; the
-        /// outcome lists both. At most `MAX_CLUSTER_POOLS_PER_CALL` pools are called: when the
-        /// caller's providers spread over more models, `next_start` says where
-        /// `claim_rewards_cluster_from` continues (never a silent cut).
+        /// outcome lists both. A call covers as many providers as fit one page's proof budget
+        /// (`CLUSTER_CALL_BUDGET`: 7 providers of one model, fewer over two models, under
+        /// 1.0 MB of proof); `next_start` says where `claim_rewards_cluster_from` continues
+        /// (never a silent cut).
         ///
         /// # Errors
         /// `Access(Paused)`; `CrossContractCall` when the epoch controller fails; `Overflow`.
@@ -854,8 +855,9 @@ pub mod provider_registry {
         }
 
         /// Runs `pool_call` once per staking pool for `owner`'s providers from position
-        /// `start` on (at most `MAX_PROVIDERS_PER_OWNER` ids, `MAX_CLUSTER_POOLS_PER_CALL`
-        /// pools) and collects the outcome in the owner's index order. A failed pool call is
+        /// `start` on, as many as fit `CLUSTER_CALL_BUDGET` (at most
+        /// `MAX_CLUSTER_POOLS_PER_CALL` pools), and collects the outcome in the owner's index
+        /// order; `next_start` names the first provider left for the next page. A failed pool call is
         /// recorded for each of its ids, never propagated: a callee's `Err` reverts only its
         /// own frame.
         pub(crate) fn run_cluster(
@@ -870,17 +872,30 @@ pub mod provider_registry {
             let mut page: Vec<(ProviderId, ProviderRecord)> = Vec::new();
             let mut pools: Vec<AccountId> = Vec::new();
             let mut next_start = None;
+            // The page's proof cost in units of one provider (see `CLUSTER_CALL_BUDGET`).
+            let mut cost: u32 = 0;
             // Bound: at most MAX_PROVIDERS_PER_OWNER ids.
             for (offset, id) in ids.into_iter().enumerate().skip(start_index) {
                 // Every indexed id has a record: deregistration removes both together.
                 let Some(record) = self.providers.get(&id) else {
                     continue;
                 };
-                if !pools.contains(&record.pool) {
-                    if pools.len() >= MAX_CLUSTER_POOLS_PER_CALL as usize {
-                        next_start = Some(offset as u32);
-                        break;
-                    }
+                let new_pool = !pools.contains(&record.pool);
+                let extra = if new_pool && !pools.is_empty() {
+                    CLUSTER_EXTRA_POOL_COST
+                } else {
+                    0
+                };
+                let next_cost = cost.saturating_add(1).saturating_add(extra);
+                if !page.is_empty()
+                    && (next_cost > CLUSTER_CALL_BUDGET
+                        || (new_pool && pools.len() >= MAX_CLUSTER_POOLS_PER_CALL as usize))
+                {
+                    next_start = Some(offset as u32);
+                    break;
+                }
+                cost = next_cost;
+                if new_pool {
                     pools.push(record.pool);
                 }
                 page.push((id, record));

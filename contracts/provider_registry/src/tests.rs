@@ -912,16 +912,16 @@ fn run_cluster_failed_pool_call_fails_each_of_its_ids() {
 
 #[ink::test]
 #[allow(clippy::arithmetic_side_effects)] // small test counters
-fn run_cluster_pages_by_pools() {
+fn run_cluster_pages_by_pools_within_the_proof_budget() {
     use func_interfaces::limits::MAX_CLUSTER_POOLS_PER_CALL;
     let mut registry = deploy(true);
-    // Bob's providers spread over more pools than one call may reach.
-    let spread = MAX_CLUSTER_POOLS_PER_CALL + 2;
-    for n in 0..spread {
+    // Bob's providers spread over three pools: two in the first, one in each other.
+    let pools = [1u8, 1, 2, 3];
+    for (n, pool_n) in pools.into_iter().enumerate() {
         set_caller(accounts().bob);
-        let pool_n = AccountId::from([n as u8 + 1; 32]);
+        let pool_n = AccountId::from([pool_n; 32]);
         registry
-            .register_with(id(&format!("m{n}")), n + 1, META.into(), move |_| {
+            .register_with(id(&format!("m{n}")), n as u32 + 1, META.into(), move |_| {
                 Ok((
                     ModelContext {
                         stake_amount: STAKE,
@@ -933,23 +933,47 @@ fn run_cluster_pages_by_pools() {
             })
             .unwrap();
     }
-    let mut called = 0;
+    let answer = |_: AccountId, entries: Vec<(ProviderId, ProviderView)>| {
+        Ok(entries.iter().map(|_| Ok(1)).collect())
+    };
+    let mut start = 0;
+    let mut pages = Vec::new();
+    loop {
+        let mut called = 0;
+        let outcome = registry
+            .run_cluster(accounts().bob, start, |pool_of, entries| {
+                called += 1;
+                answer(pool_of, entries)
+            })
+            .unwrap();
+        assert!(called <= MAX_CLUSTER_POOLS_PER_CALL);
+        pages.push(outcome.succeeded.clone());
+        match outcome.next_start {
+            Some(next) => start = next,
+            None => break,
+        }
+    }
+    // Pools 1 and 2 fit one page (1 + 1 + 1 + 3 ≤ 7); pool 3 would cost 4 more.
+    assert_eq!(
+        pages,
+        vec![vec![id("m0"), id("m1"), id("m2")], vec![id("m3")]]
+    );
+}
+
+#[ink::test]
+fn run_cluster_pages_many_providers_of_one_pool() {
+    use func_interfaces::limits::CLUSTER_CALL_BUDGET;
+    let mut registry = deploy(true);
+    for n in 0..MAX_PROVIDERS_PER_OWNER {
+        register_as(&mut registry, accounts().bob, &format!("p{n}"), MODEL).unwrap();
+    }
     let first = registry
         .run_cluster(accounts().bob, 0, |_, entries| {
-            called += 1;
             Ok(entries.iter().map(|_| Ok(1)).collect())
         })
         .unwrap();
-    assert_eq!(called, MAX_CLUSTER_POOLS_PER_CALL);
-    assert_eq!(first.total, Balance::from(MAX_CLUSTER_POOLS_PER_CALL));
-    assert_eq!(first.next_start, Some(MAX_CLUSTER_POOLS_PER_CALL));
-    let rest = registry
-        .run_cluster(accounts().bob, MAX_CLUSTER_POOLS_PER_CALL, |_, entries| {
-            Ok(entries.iter().map(|_| Ok(1)).collect())
-        })
-        .unwrap();
-    assert_eq!(rest.succeeded.len(), 2);
-    assert_eq!(rest.next_start, None);
+    assert_eq!(first.succeeded.len(), CLUSTER_CALL_BUDGET as usize);
+    assert_eq!(first.next_start, Some(CLUSTER_CALL_BUDGET));
 }
 
 #[ink::test]

@@ -127,7 +127,10 @@ fn shard_batch_empty_or_too_long_fails() {
     let full = (0..MAX_BATCH_SIZE)
         .map(|n| (ink::prelude::vec![n as u8, 1], 1))
         .collect();
-    assert_eq!(ShardBatch::new(full).unwrap().providers(), 100);
+    assert_eq!(
+        ShardBatch::new(full).unwrap().providers(),
+        MAX_BATCH_SIZE as u32
+    );
 }
 
 #[test]
