@@ -463,7 +463,9 @@ pub async fn deploy(client: &mut E2EClient, params: Params) -> E2EResult<Suite> 
         )
         .await;
     }
-    fund_rewards(client, &suite, suite.pool, params.reward_funding).await;
+    if params.reward_funding > 0 {
+        fund_rewards(client, &suite, suite.pool, params.reward_funding).await;
+    }
     Ok(suite)
 }
 
@@ -660,22 +662,33 @@ pub async fn snapshot(client: &mut E2EClient, suite: &Suite) -> Snapshot {
     }
 }
 
-/// The pool holds exactly its stakes plus its unpaid reward funds, and never promised more
-/// than it holds.
-pub async fn assert_pool_invariant(ctx: &mut Ctx, pool: AccountId) {
-    let Ctx { client, suite, .. } = ctx;
+/// The pool holds exactly its stakes plus its unpaid reward funds plus the excess FUNC sent to
+/// it outside staking and funding, and never promised more than it holds: pool FUNC ≥ stakes +
+/// reserved rewards.
+pub async fn assert_pool_covers(client: &mut E2EClient, suite: &Suite, pool: AccountId) {
     let held = balance_of(client, suite, pool).await;
     let staked = read(client, &suite.pool_at(pool).effective_staked_balance()).await;
     let funding = read(client, &suite.pool_at(pool).reward_funding()).await;
+    let excess = read(client, &suite.pool_at(pool).excess_funds()).await;
     assert_eq!(
         held,
-        staked + funding.balance,
-        "pool FUNC = stakes + unclaimed funded rewards"
+        staked + funding.balance + excess,
+        "pool FUNC = stakes + unclaimed funded rewards + excess"
     );
     assert!(
         funding.reserved <= funding.balance,
         "promised rewards are covered"
     );
+    assert!(
+        held >= staked + funding.reserved,
+        "pool FUNC >= stakes + reserved rewards"
+    );
+}
+
+/// [`assert_pool_covers`] at the end of a test.
+pub async fn assert_pool_invariant(ctx: &mut Ctx, pool: AccountId) {
+    let Ctx { client, suite, .. } = ctx;
+    assert_pool_covers(client, suite, pool).await;
 }
 
 /// The largest number of providers one owner may hold (bounds cluster operations).

@@ -186,6 +186,13 @@ fn privileged_messages_refuse_every_wrong_caller() {
             client,
             &stranger,
             &registry.unjail(pid("peer-bob")),
+            whitelister_only.clone(),
+        )
+        .await;
+        assert_rejected(
+            client,
+            &stranger,
+            &registry.release_provider(pid("peer-bob")),
             whitelister_only,
         )
         .await;
@@ -203,6 +210,13 @@ fn privileged_messages_refuse_every_wrong_caller() {
             client,
             &stranger,
             &registry.reactivate(pid("peer-bob")),
+            not_yours.clone(),
+        )
+        .await;
+        assert_rejected(
+            client,
+            &stranger,
+            &registry.deregister(pid("peer-bob")),
             not_yours.clone(),
         )
         .await;
@@ -247,6 +261,20 @@ fn privileged_messages_refuse_every_wrong_caller() {
             owner_only.clone(),
         )
         .await;
+        assert_rejected(
+            client,
+            &stranger,
+            &pool.withdraw_unreserved(me, 1),
+            owner_only.clone(),
+        )
+        .await;
+        assert_rejected(
+            client,
+            &stranger,
+            &pool.withdraw_excess(me, 1),
+            owner_only.clone(),
+        )
+        .await;
         assert_rejected(client, &stranger, &pool.set_code(code), owner_only).await;
         assert_rejected(
             client,
@@ -281,14 +309,21 @@ fn privileged_messages_refuse_every_wrong_caller() {
         assert_rejected(
             client,
             &stranger,
-            &pool.claim_for_registered(pid("peer-bob"), view, 1, 1),
+            &pool.claim_cluster_for_registered(me, vec![(pid("peer-bob"), view)], 1, 1),
             StakingError::NotRegistry,
         )
         .await;
         assert_rejected(
             client,
             &stranger,
-            &pool.unstake_for_registered(pid("peer-bob"), view),
+            &pool.unstake_cluster_for_registered(me, vec![(pid("peer-bob"), view)]),
+            StakingError::NotRegistry,
+        )
+        .await;
+        assert_rejected(
+            client,
+            &stranger,
+            &pool.release_for_registered(pid("peer-bob"), view),
             StakingError::NotRegistry,
         )
         .await;

@@ -349,7 +349,10 @@ fn claim_and_report_inputs_are_refused_with_named_errors() {
             client,
             &scheduler,
             &pool.record_provider_shards(now - 1, vec![(pid("stranger"), 1)]),
-            StakingError::UnknownProvider,
+            StakingError::NotStakedInEpoch {
+                id: pid("stranger"),
+                epoch: now - 1,
+            },
         )
         .await;
         send(client, &scheduler, &pool.set_epoch_reward(now - 1, 0, 0)).await;
