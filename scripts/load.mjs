@@ -341,6 +341,47 @@ async function report(epoch, measuring) {
 
 // ---- checkpoints ---------------------------------------------------------------------------
 
+/**
+ * Dry-runs every page of a cluster operation of `who` (`claim_rewards_cluster_from` /
+ * `unstake_cluster_from`, from 0 until `next_start` is none); returns `[{ start, r }]`.
+ */
+async function clusterPages(name, argsOf, who) {
+  const pages = [];
+  let start = 0;
+  for (let i = 0; i <= MAX_PROVIDERS_PER_OWNER; i += 1) {
+    const r = await dry(suite.registry, name, argsOf(start), who);
+    pages.push({ start, r });
+    const next = r.ok ? r.value?.next_start : null;
+    if (next === null || next === undefined || Number(next) <= start) break;
+    start = Number(next);
+  }
+  return pages;
+}
+
+/** Records a cluster operation's first page under `row` and its heaviest later page. */
+function recordPages(row, pages) {
+  const put = (key, r) => {
+    if (!table.has(key)) table.set(key, {});
+    table.get(key)[column] = r.ok
+      ? { ref_time: r.gas.refTime.toString(), proof_size: r.gas.proofSize.toString(), storage_deposit: r.deposit.toString(), pages: pages.length }
+      : { error: r.reason, ref_time: r.gas.refTime.toString(), proof_size: r.gas.proofSize.toString() };
+    if (!r.ok) log(`    ${key}: the dry-run failed: ${r.reason}`);
+  };
+  put(row, pages[0].r);
+  if (pages.length > 1) {
+    const heaviest = pages.slice(1).reduce((m, p) => (p.r.gas.proofSize > m.r.gas.proofSize ? p : m));
+    put(`${row.replace(/\]$/, '')}, heaviest later page]`, heaviest.r);
+  }
+  const failed = pages.flatMap((p) => p.r.value?.failed ?? []);
+  if (failed.length) notes.push(`${column}: ${row}: ${failed.length} providers failed, e.g. ${JSON.stringify(failed[0], (k, v) => (typeof v === 'bigint' ? v.toString() : v))}`);
+  return pages;
+}
+
+/** Sends every measured page of a cluster operation (one batchAll from `who`). */
+function pageCalls(name, argsOf, pages) {
+  return pages.filter((p) => p.r.ok).map((p) => call(suite.registry, name, argsOf(p.start), margin(p.r.required)));
+}
+
 let probeCount = 0;
 
 /** Single-provider and cluster messages at the current column. `claimMode`: 'catch-up' or 'phase'. */
@@ -393,20 +434,22 @@ async function measureMessages({ realClaims }) {
   const aFrom = await since('a-00', owner('a').key);
   const aClaim = await measure(`provider_registry.claim_rewards_cluster [owner of 6, latest epoch]`, registry, 'claim_rewards_cluster', [aFrom, last], owner('a').key);
   const range = await measure('provider_staking.claim_rewards [every epoch since the last claim]', pool, 'claim_rewards', [idHex('s-02'), await since('s-02', s.key), last], s.key);
-  let bClaim = null;
+  let bPages = null;
+  let bArgs = null;
   if (owners.get('b')?.ids.length) {
     const bFrom = await since('b-00', owner('b').key);
-    bClaim = await measure(
+    bArgs = (start) => [bFrom, last, start];
+    bPages = recordPages(
       `provider_registry.claim_rewards_cluster [owner of ${MAX_PROVIDERS_PER_OWNER}, every epoch since the last claim]`,
-      registry,
-      'claim_rewards_cluster',
-      [bFrom, last],
-      owner('b').key,
+      await clusterPages('claim_rewards_cluster_from', bArgs, owner('b').key),
     );
-    await measure(`provider_registry.unstake_cluster [owner of ${MAX_PROVIDERS_PER_OWNER}]`, registry, 'unstake_cluster', [], owner('b').key);
+    recordPages(
+      `provider_registry.unstake_cluster [owner of ${MAX_PROVIDERS_PER_OWNER}]`,
+      await clusterPages('unstake_cluster_from', (start) => [start], owner('b').key),
+    );
   }
   await measure('provider_registry.unstake_cluster [owner of 6]', registry, 'unstake_cluster', [], owner('a').key);
-  for (const [what, r] of [['claim s-01', latest], ['cluster claim A', aClaim], ['claim s-02', range], ['cluster claim B', bClaim]]) {
+  for (const [what, r] of [['claim s-01', latest], ['cluster claim A', aClaim], ['claim s-02', range]]) {
     if (r && r.ok && r.value && Array.isArray(r.value.failed) && r.value.failed.length) {
       notes.push(`${column}: ${what}: ${r.value.failed.length} providers failed: ${JSON.stringify(r.value.failed[0])}`);
     }
@@ -419,7 +462,7 @@ async function measureMessages({ realClaims }) {
   if (aClaim.ok) claims.push([owner('a').key, call(registry, 'claim_rewards_cluster', [aFrom, last], claimGas(aClaim))]);
   if (realClaims) {
     if (range.ok) claims.push([s.key, call(pool, 'claim_rewards', [idHex('s-02'), await since('s-02', s.key), last], claimGas(range))]);
-    if (bClaim?.ok) claims.push([owner('b').key, call(registry, 'claim_rewards_cluster', [await since('b-00', owner('b').key), last], claimGas(bClaim))]);
+    if (bPages) for (const c of pageCalls('claim_rewards_cluster_from', bArgs, bPages)) claims.push([owner('b').key, c]);
   }
   // One owner's calls in one extrinsic (s has two claims); owners in parallel.
   const byOwner = new Map();
@@ -626,23 +669,23 @@ async function main() {
     for (const tag of ['b', 'a']) {
       const o = owner(tag);
       const from = Number(await pool.query('claimed_through_of', [idHex(o.ids[0]), o.key.address])) + 1;
-      const r = await dry(suite.registry, 'claim_rewards_cluster', [from, last], o.key);
-      if (r.ok && !r.value?.succeeded?.length) {
-        log(`    ${tag}: nothing to claim in ${from}..${last}`);
-      } else if (!r.ok) {
-        notes.push(`final cluster claim of ${tag}: ${r.reason}`);
-        continue;
-      } else {
-        await sendCalls(o.key, [call(suite.registry, 'claim_rewards_cluster', [from, last], margin(r.required))], `cluster claim ${tag}`);
-        log(`    ${tag}: claim_rewards_cluster(${from}, ${last}) over ${o.ids.length} providers: ${giga(r.gas.refTime)}, ${kilo(r.gas.proofSize)}; failed ${r.value?.failed?.length}`);
+      const claimArgs = (start) => [from, last, start];
+      const claimPages = await clusterPages('claim_rewards_cluster_from', claimArgs, o.key);
+      const claimed = claimPages.reduce((n, p) => n + (p.r.value?.succeeded?.length ?? 0), 0);
+      const bad = claimPages.filter((p) => !p.r.ok);
+      if (bad.length) notes.push(`final cluster claim of ${tag}: ${bad[0].r.reason}`);
+      if (claimed) {
+        await sendCalls(o.key, pageCalls('claim_rewards_cluster_from', claimArgs, claimPages), `cluster claim ${tag}`);
       }
-      const u = await dry(suite.registry, 'unstake_cluster', [], o.key);
-      if (!u.ok) {
-        notes.push(`final unstake_cluster of ${tag}: ${u.reason}`);
-        continue;
-      }
-      await sendCalls(o.key, [call(suite.registry, 'unstake_cluster', [], margin(u.required))], `unstake cluster ${tag}`);
-      log(`    ${tag}: unstake_cluster over ${o.ids.length} providers: ${giga(u.gas.refTime)}, ${kilo(u.gas.proofSize)}; failed ${u.value?.failed?.length}`);
+      const heaviest = claimPages.reduce((m, p) => (p.r.gas.proofSize > m.r.gas.proofSize ? p : m));
+      log(`    ${tag}: claim_rewards_cluster(${from}, ${last}) over ${o.ids.length} providers: ${claimPages.length} page(s), ${claimed} claimed; heaviest page ${giga(heaviest.r.gas.refTime)}, ${kilo(heaviest.r.gas.proofSize)}`);
+      const unstakeArgs = (start) => [start];
+      const unstakePages = await clusterPages('unstake_cluster_from', unstakeArgs, o.key);
+      const unstaked = unstakePages.reduce((n, p) => n + (p.r.value?.succeeded?.length ?? 0), 0);
+      await sendCalls(o.key, pageCalls('unstake_cluster_from', unstakeArgs, unstakePages), `unstake cluster ${tag}`);
+      const heavy = unstakePages.reduce((m, p) => (p.r.gas.proofSize > m.r.gas.proofSize ? p : m));
+      log(`    ${tag}: unstake_cluster over ${o.ids.length} providers: ${unstakePages.length} page(s), ${unstaked} unstaked; heaviest page ${giga(heavy.r.gas.refTime)}, ${kilo(heavy.r.gas.proofSize)}`);
+      if (unstaked !== o.ids.length) notes.push(`final unstake_cluster of ${tag}: ${unstaked} of ${o.ids.length} unstaked`);
     }
     const s = owner('s');
     const from = Number(await pool.query('claimed_through_of', [idHex('s-02'), s.key.address])) + 1;
