@@ -6,7 +6,9 @@
 use func_e2e::*;
 use func_interfaces::StakingError;
 use provider_registry::events::{RewardClaimedForCluster, UnstakeCluster};
-use provider_staking::events::{BoostForNEpochs, ProviderClaimedRewards, RewardSetForEpoch};
+use provider_staking::events::{
+    BoostForNEpochs, ProviderClaimedRewards, RewardSetForEpoch, UnclaimableRewardReleased,
+};
 use psp22::PSP22;
 
 #[test]
@@ -20,7 +22,8 @@ fn claims_pay_each_provider_its_exact_share_after_the_delay() {
         // Work happens in epoch `worked`; the scheduler reports once it has ended.
         let worked = current_epoch(client, suite).await;
         advance_to_epoch(client, suite, worked + 1).await;
-        let total = 1_000 * FUNC + 1; // not divisible by 3: 1 unit of dust stays reserved
+        // Not divisible by 3: 1 unit of rounding dust nobody can claim.
+        let total = 1_000 * FUNC + 1;
         let set = send(
             client,
             &scheduler,
@@ -80,6 +83,11 @@ fn claims_pay_each_provider_its_exact_share_after_the_delay() {
             (event.from_epoch, event.to_epoch, event.amount, event.owner),
             (worked, worked, bob_share, account(&bob))
         );
+        // The first reward-changing message after finality releases the dust.
+        let dust = total - bob_share - charlie_share;
+        assert_eq!(dust, 1);
+        let released: UnclaimableRewardReleased = event_of(&claimed, suite.pool);
+        assert_eq!((released.epoch, released.amount), (worked, dust));
         assert_eq!(
             balance_of(client, suite, account(&bob)).await,
             bob_before + bob_share
@@ -106,14 +114,11 @@ fn claims_pay_each_provider_its_exact_share_after_the_delay() {
         )
         .await;
         let funding = read(client, &suite.pool().reward_funding()).await;
-        assert_eq!(
-            funding.reserved,
-            total - bob_share - charlie_share,
-            "dust stays reserved"
-        );
+        assert_eq!(funding.reserved, 0, "the dust is no longer reserved");
         assert_eq!(
             funding.balance,
-            suite.params.reward_funding - bob_share - charlie_share
+            suite.params.reward_funding - bob_share - charlie_share,
+            "the dust stays in the unreserved funds"
         );
         Ok(ctx)
     })
