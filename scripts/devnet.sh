@@ -25,10 +25,11 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
-# Contract builds run on the toolchain pinned in rust-toolchain.toml (see docs: Rust 1.86).
-RUSTUP_TOOLCHAIN="$(sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml)"
-export RUSTUP_TOOLCHAIN
+# CONTRACTS (the five, in deployment order, from client/lib/contracts.js), cargo's bin on PATH
+# and RUSTUP_TOOLCHAIN: contract builds run on the toolchain pinned in rust-toolchain.toml
+# (see docs: Rust 1.86).
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
 
 TMP=0
 EXIT=0
@@ -56,7 +57,6 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-CONTRACTS=(func_token epoch_controller model_router provider_registry provider_staking)
 TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 case "$TARGET_DIR" in /*) ;; *) TARGET_DIR="$ROOT/$TARGET_DIR" ;; esac
 # bundles: what this script builds, or (with --no-build) $FUNC_ARTIFACTS when set
@@ -270,13 +270,13 @@ cat <<EOF
 
   Polkadot.js Apps: open https://polkadot.js.org/apps/?rpc=$URL#/contracts
     Contracts → "Add an existing contract": paste an address above and upload its bundle:
-      func_token         $FUNC_ARTIFACTS/func_token/func_token.contract
-      epoch_controller   $FUNC_ARTIFACTS/epoch_controller/epoch_controller.contract
-      model_router       $FUNC_ARTIFACTS/model_router/model_router.contract
-      provider_registry  $FUNC_ARTIFACTS/provider_registry/provider_registry.contract
-      pool of a model    $FUNC_ARTIFACTS/provider_staking/provider_staking.contract
-    (the dev accounts Alice…Ferdie are in the browser's account list on a --dev chain)
 EOF
+for name in "${CONTRACTS[@]}"; do
+  label="$name"
+  [ "$name" = provider_staking ] && label="pool of a model"
+  printf '      %-18s %s\n' "$label" "$FUNC_ARTIFACTS/$name/$name.contract"
+done
+echo "    (the dev accounts Alice…Ferdie are in the browser's account list on a --dev chain)"
 
 if [ "$EXIT" = 1 ]; then
   echo

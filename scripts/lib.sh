@@ -1,7 +1,13 @@
 # Helpers shared by the project's scripts. Source it from the repository root.
 
-# The five contracts, in deployment order.
-CONTRACTS=(func_token epoch_controller provider_staking model_router provider_registry)
+# The five contracts, in deployment order, from their one list: CONTRACT_NAMES in
+# client/lib/contracts.js (one quoted name per line; read with sed, so no Node is needed).
+CONTRACTS_SOURCE="$(dirname "${BASH_SOURCE[0]}")/../client/lib/contracts.js"
+mapfile -t CONTRACTS < <(sed -n "/^export const CONTRACT_NAMES = /,/^]/s/^ *[\"']\([a-z0-9_]*\)[\"'],\{0,1\} *\(\/\/.*\)\{0,1\}\$/\1/p" "$CONTRACTS_SOURCE")
+if [ "${#CONTRACTS[@]}" -eq 0 ]; then
+  echo "lib.sh: no contract names read from CONTRACT_NAMES in $CONTRACTS_SOURCE" >&2
+  return 1
+fi
 
 CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
 export PATH="$CARGO_HOME/bin:$PATH"

@@ -6,8 +6,10 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from './codec.js';
+import { CONTRACT_NAMES } from './contracts.js';
 
-export const CONTRACT_NAMES = ['func_token', 'epoch_controller', 'model_router', 'provider_registry', 'provider_staking'];
+// The list of the five contracts lives in contracts.js; re-exported here for the callers of bundles.js.
+export { CONTRACT_NAMES };
 
 /** The repository root (the folder above client/). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import {
+  ADDRESSED_CONTRACTS,
   Suite,
   connect,
   deploy,
@@ -88,7 +89,7 @@ describe('FUNC suite on a real contracts node', { concurrency: false, timeout: 3
   });
 
   test('deployment file lists every contract, code hash and parameter', () => {
-    for (const name of ['func_token', 'epoch_controller', 'model_router', 'provider_registry']) {
+    for (const name of ADDRESSED_CONTRACTS) {
       assert.match(deployment.contracts[name].address, /^5/);
       assert.match(deployment.contracts[name].codeHash, /^0x[0-9a-f]{64}$/);
     }
