@@ -36,12 +36,18 @@ build_contract() {
   cargo contract build --release --quiet --manifest-path "contracts/$1/Cargo.toml"
 }
 
-# A second code of provider_registry with the same storage layout (its debug build), which the
-# e2e suite upgrades the registry to. Built before the release builds, which reuse the folder.
+# The `upgrade-v2` test builds of the registry and the pool: the same contracts plus a storage
+# item under a new key and two messages. The e2e upgrade test moves a live suite to them and
+# back. Built before the release builds, which then rebuild the folders without the feature.
+UPGRADE_V2=(provider_registry provider_staking)
 build_upgrade_code() {
-  cargo contract build --quiet --manifest-path contracts/provider_registry/Cargo.toml
+  local contract
   mkdir -p "$TARGET_DIR/ink/upgrade"
-  cp "$(artifact provider_registry wasm)" "$TARGET_DIR/ink/upgrade/provider_registry_upgrade.wasm"
+  for contract in "${UPGRADE_V2[@]}"; do
+    cargo contract build --release --quiet --features upgrade-v2 \
+      --manifest-path "contracts/$contract/Cargo.toml"
+    cp "$(artifact "$contract" wasm)" "$TARGET_DIR/ink/upgrade/${contract}_v2.wasm"
+  done
 }
 
 # artifact <name> <ext>: path of a built artifact (.contract, .wasm, .json).

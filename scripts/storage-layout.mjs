@@ -149,7 +149,19 @@ function main() {
       failed = true;
       continue;
     }
-    const now = snapshotOf(JSON.parse(readFileSync(path, 'utf8')), name);
+    const metadata = JSON.parse(readFileSync(path, 'utf8'));
+    const now = snapshotOf(metadata, name);
+    // An upgradeable contract (one with `set_code`) keeps nothing packed in its root cell: every
+    // item has its own key, so a later version can add items, and migrate one, without the
+    // root cell (decoded by every message) ever changing.
+    const upgradeable = (metadata.spec?.messages ?? []).some((m) => m.label === 'set_code');
+    const packed = now.split('\n').filter((l) => l && !l.startsWith('#') && l.includes('packed in its cell'));
+    if (upgradeable && packed.length) {
+      console.error(`${name}: has set_code but keeps fields packed in its root cell (give each its own Lazy/Mapping ManualKey):`);
+      for (const line of packed) console.error(`  ${line}`);
+      failed = true;
+      continue;
+    }
     const file = join(SNAPSHOTS, `${name}.txt`);
     if (mode === 'update') {
       mkdirSync(SNAPSHOTS, { recursive: true });

@@ -47,9 +47,11 @@ pub const CONTRACTS: [&str; 5] = [
     "provider_registry",
 ];
 
-/// A second code of `provider_registry` with the same storage layout: its debug build, which
-/// `scripts/test.sh` saves as `$CARGO_TARGET_DIR/ink/upgrade/provider_registry_upgrade.wasm`.
-pub const UPGRADED_REGISTRY: &str = "provider_registry_upgrade";
+/// The `upgrade-v2` test builds of the registry and the pool (a storage item under a new key
+/// and two messages), which `scripts/lib.sh` (`build_upgrade_code`) saves as
+/// `$CARGO_TARGET_DIR/ink/upgrade/<name>.wasm`.
+pub const V2_REGISTRY: &str = "provider_registry_v2";
+pub const V2_POOL: &str = "provider_staking_v2";
 
 /// Deployment parameters; the defaults keep epochs short so tests stay fast.
 #[derive(Debug, Clone, Copy)]
@@ -182,9 +184,7 @@ fn contract_artifacts() -> Vec<PathBuf> {
     CONTRACTS
         .iter()
         .map(|name| ink.join(name).join(format!("{name}.wasm")))
-        .chain([ink
-            .join("upgrade")
-            .join(format!("{UPGRADED_REGISTRY}.wasm"))])
+        .chain([V2_REGISTRY, V2_POOL].map(|name| ink.join("upgrade").join(format!("{name}.wasm"))))
         .inspect(|wasm| {
             assert!(
                 wasm.exists(),

@@ -443,9 +443,9 @@ fn set_code_keeps_state_and_is_refused_to_non_owners() {
         register(client, suite, &who::charlie(), "peer-charlie", MODEL_ID).await;
         let provider = read(client, &suite.registry().get_provider(pid("peer-bob"))).await;
 
-        // A new code for the registry (same storage layout, different code hash).
+        // A new code for the registry (its `upgrade-v2` build: same items plus one under a new key).
         let new_code = client
-            .upload(UPGRADED_REGISTRY, &admin)
+            .upload(V2_REGISTRY, &admin)
             .submit()
             .await
             .expect("upload of the new registry code")

@@ -14,10 +14,12 @@ pub mod clock;
 pub mod delay;
 pub mod errors;
 pub mod events;
+pub mod schedule;
 
 pub use clock::Checkpoint;
 pub use delay::DelaySchedule;
 pub use errors::EpochError;
+pub use schedule::EpochSchedule;
 
 #[ink::contract]
 pub mod epoch_controller {
@@ -26,6 +28,7 @@ pub mod epoch_controller {
         delay::DelaySchedule,
         errors::EpochError,
         events::{EpochLengthUpdated, EpochRewardDelayUpdated, MinEpochsLockedUpdated},
+        schedule::EpochSchedule,
     };
     use func_interfaces::{
         ensure,
@@ -35,19 +38,16 @@ pub mod epoch_controller {
         },
         AccessControl, EpochController, EpochId, EpochInfo,
     };
+    use ink::storage::{traits::ManualKey, Lazy};
 
-    /// The whole state fits in the root cell (about 100 bytes). Root fields are append-only.
+    /// Every field has its own storage key: the root cell holds no bytes, so a later version
+    /// may add items under new keys (`docs/CONVENTIONS.md`).
     #[ink(storage)]
     pub struct EpochControllerContract {
-        /// Owner and pending owner (roles and pause are not used here).
+        /// Owner and pending owner (`OWNR`; roles and pause are not used here).
         access: AccessControl,
-        /// Checkpoint in force and pending length change.
-        clock: EpochClock,
-        /// Epochs a stake stays locked after the latest stake.
-        min_epochs_locked: u32,
-        /// Epochs between the end of an epoch and its rewards becoming claimable, per epoch
-        /// (a change applies to epochs that have not started; see [`crate::delay`]).
-        reward_delay: DelaySchedule,
+        /// "ESCH": the clock, `min_epochs_locked` and the reward delays.
+        schedule: Lazy<EpochSchedule, ManualKey<0x4553_4348>>,
     }
 
     impl EpochControllerContract {
@@ -77,12 +77,15 @@ pub mod epoch_controller {
             } else {
                 first_epoch_block
             };
-            let contract = Self {
+            let mut contract = Self {
                 access: AccessControl::new(Self::env().caller()),
+                schedule: Lazy::new(),
+            };
+            contract.schedule.set(&EpochSchedule {
                 clock: EpochClock::new(first_epoch_block, epoch_length),
                 min_epochs_locked,
                 reward_delay: DelaySchedule::new(epoch_reward_delay),
-            };
+            });
             Self::env().emit_event(EpochLengthUpdated {
                 epoch_length,
                 effective_epoch: 1,
@@ -105,7 +108,7 @@ pub mod epoch_controller {
         /// None.
         #[ink(message)]
         pub fn current_epoch(&self) -> EpochId {
-            self.epoch_at(self.env().block_number())
+            self.schedule().epoch_at(self.env().block_number())
         }
 
         /// First block of the next epoch (the first block of epoch 1 before the start).
@@ -118,7 +121,8 @@ pub mod epoch_controller {
         /// None.
         #[ink(message)]
         pub fn next_epoch_block(&self) -> u32 {
-            self.next_epoch_block_at(self.env().block_number())
+            self.schedule()
+                .next_epoch_block_at(self.env().block_number())
         }
 
         /// The last epoch whose rewards can be claimed (0: none): `current_epoch −
@@ -132,7 +136,7 @@ pub mod epoch_controller {
         /// None.
         #[ink(message)]
         pub fn last_claimable_epoch(&self) -> EpochId {
-            self.last_claimable_at(self.env().block_number())
+            self.schedule().last_claimable_at(self.env().block_number())
         }
 
         /// Blocks per epoch in the current epoch (epoch 1's length before the start). A change
@@ -145,7 +149,7 @@ pub mod epoch_controller {
         /// None.
         #[ink(message)]
         pub fn epoch_length(&self) -> u32 {
-            self.clock.length_at(self.env().block_number())
+            self.schedule().clock.length_at(self.env().block_number())
         }
 
         /// The length change waiting for the next boundary: `Some({ epoch, block, length })`
@@ -159,7 +163,7 @@ pub mod epoch_controller {
         /// None.
         #[ink(message)]
         pub fn scheduled_epoch_length(&self) -> Option<Checkpoint> {
-            self.clock.pending_at(self.env().block_number())
+            self.schedule().clock.pending_at(self.env().block_number())
         }
 
         /// First block of `epoch` with the lengths known now. `None` for epoch 0 and for epochs
@@ -175,7 +179,7 @@ pub mod epoch_controller {
         /// None.
         #[ink(message)]
         pub fn epoch_start_block(&self, epoch: EpochId) -> Option<u32> {
-            self.clock.epoch_start_block(epoch)
+            self.schedule().clock.epoch_start_block(epoch)
         }
 
         /// Epochs a stake stays locked: unstaking is allowed once
@@ -188,7 +192,7 @@ pub mod epoch_controller {
         /// None.
         #[ink(message)]
         pub fn min_epochs_locked(&self) -> u32 {
-            self.min_epochs_locked
+            self.schedule().min_epochs_locked
         }
 
         /// The reward delay of the epoch running now, in epochs: epoch `e` becomes claimable
@@ -201,8 +205,7 @@ pub mod epoch_controller {
         /// None.
         #[ink(message)]
         pub fn epoch_reward_delay(&self) -> u32 {
-            let current = self.epoch_at(self.env().block_number());
-            self.reward_delay.delay_at(current)
+            self.schedule().reward_delay_at(self.env().block_number())
         }
 
         /// The delay of every epoch: `old` before `from_epoch`, `new` from it on.
@@ -214,7 +217,7 @@ pub mod epoch_controller {
         /// None.
         #[ink(message)]
         pub fn reward_delay_schedule(&self) -> DelaySchedule {
-            self.reward_delay
+            self.schedule().reward_delay
         }
 
         /// Owner only: from the next epoch boundary on, epochs last `epoch_length` blocks. The
@@ -231,9 +234,11 @@ pub mod epoch_controller {
         pub fn set_epoch_length(&mut self, epoch_length: u32) -> Result<(), EpochError> {
             self.access.ensure_owner()?;
             check_epoch_length(epoch_length)?;
-            let effective = self
+            let mut schedule = self.schedule();
+            let effective = schedule
                 .clock
                 .schedule_length(self.env().block_number(), epoch_length)?;
+            self.schedule.set(&schedule);
             self.env().emit_event(EpochLengthUpdated {
                 epoch_length,
                 effective_epoch: effective.epoch,
@@ -253,7 +258,9 @@ pub mod epoch_controller {
         pub fn set_min_epochs_locked(&mut self, min_epochs_locked: u32) -> Result<(), EpochError> {
             self.access.ensure_owner()?;
             check_min_epochs_locked(min_epochs_locked)?;
-            self.min_epochs_locked = min_epochs_locked;
+            let mut schedule = self.schedule();
+            schedule.min_epochs_locked = min_epochs_locked;
+            self.schedule.set(&schedule);
             self.env()
                 .emit_event(MinEpochsLockedUpdated { min_epochs_locked });
             Ok(())
@@ -277,15 +284,18 @@ pub mod epoch_controller {
         ) -> Result<(), EpochError> {
             self.access.ensure_owner()?;
             check_epoch_reward_delay(epoch_reward_delay)?;
-            let current = self.epoch_at(self.env().block_number());
-            self.reward_delay
+            let mut schedule = self.schedule();
+            let current = schedule.epoch_at(self.env().block_number());
+            schedule
+                .reward_delay
                 .change(current, epoch_reward_delay)
                 .map_err(|error| EpochError::RewardDelayChangeInProgress {
                     until_epoch: error.until_epoch,
                 })?;
+            self.schedule.set(&schedule);
             self.env().emit_event(EpochRewardDelayUpdated {
                 epoch_reward_delay,
-                effective_epoch: self.reward_delay.from_epoch,
+                effective_epoch: schedule.reward_delay.from_epoch,
             });
             Ok(())
         }
@@ -353,23 +363,14 @@ pub mod epoch_controller {
             Ok(self.access.set_code(code_hash)?)
         }
 
-        /// Epoch of `block` (always the current block). The fallback `EpochId::MAX` is
-        /// unreachable: the current block never precedes the active checkpoint (block numbers
-        /// only grow), and with epochs of at least `MIN_EPOCH_LENGTH` = 2 blocks the `u32`
-        /// block range holds fewer than `u32::MAX / 2` epochs.
-        fn epoch_at(&self, block: u32) -> EpochId {
-            self.clock.epoch_at(block).unwrap_or(EpochId::MAX)
-        }
-
-        /// First block of the epoch after `block`'s (the current block), `u32::MAX` when that
-        /// is beyond the `u32` range.
-        fn next_epoch_block_at(&self, block: u32) -> u32 {
-            self.clock.next_epoch_block(block).unwrap_or(u32::MAX)
-        }
-
-        fn last_claimable_at(&self, block: u32) -> EpochId {
-            // Saturating by definition: no epoch is claimable (0) until the delay has passed.
-            self.reward_delay.last_claimable(self.epoch_at(block))
+        /// The `ESCH` cell, written by the constructor. Should it ever be missing, a
+        /// schedule starting at block `u32::MAX` answers "epoch 0" everywhere.
+        fn schedule(&self) -> EpochSchedule {
+            self.schedule.get().unwrap_or(EpochSchedule {
+                clock: EpochClock::new(u32::MAX, MAX_EPOCH_LENGTH),
+                min_epochs_locked: MAX_EPOCHS_LOCKED,
+                reward_delay: DelaySchedule::new(MAX_REWARD_DELAY),
+            })
         }
     }
 
@@ -384,15 +385,7 @@ pub mod epoch_controller {
         /// None.
         #[ink(message)]
         fn epoch_info(&self) -> EpochInfo {
-            let block = self.env().block_number();
-            EpochInfo {
-                current_epoch: self.epoch_at(block),
-                next_epoch_block: self.next_epoch_block_at(block),
-                last_claimable_epoch: self.last_claimable_at(block),
-                epoch_length: self.clock.length_at(block),
-                min_epochs_locked: self.min_epochs_locked,
-                epoch_reward_delay: self.reward_delay.delay_at(self.epoch_at(block)),
-            }
+            self.schedule().info_at(self.env().block_number())
         }
     }
 

@@ -37,7 +37,7 @@ pub mod provider_registry {
     };
     use ink::{
         prelude::{string::String, vec, vec::Vec},
-        storage::{traits::ManualKey, Mapping},
+        storage::{traits::ManualKey, Lazy, Mapping},
     };
 
     /// Most id and metadata bytes one `get_active_providers` page returns, so that the encoded
@@ -55,13 +55,27 @@ pub mod provider_registry {
     /// A pool's answer to a cluster call: one result per id, in order.
     type PoolResults = Result<Vec<Result<Balance, StakingError>>, RegistryError>;
 
+    /// The contracts the registry calls and its registration switch.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub struct RegistryConfig {
+        pub router: AccountId,
+        pub epoch_controller: AccountId,
+        /// Registration whitelists.
+        pub auto_whitelist: bool,
+    }
+
+    /// Every field has its own storage key: the root cell holds no bytes, so a later version
+    /// may add items under new keys (`docs/CONVENTIONS.md`).
     #[ink(storage)]
     pub struct Registry {
+        /// `OWNR` and `ROLE`.
         access: AccessControl,
-        router: AccountId,
-        epoch_controller: AccountId,
-        auto_whitelist: bool,
-        provider_count: u32,
+        /// "RCFG": the router, the epoch controller, the registration switch.
+        config: Lazy<RegistryConfig, ManualKey<0x5243_4647>>,
+        /// "PCNT": ids registered now.
+        provider_count: Lazy<u32, ManualKey<0x5043_4e54>>,
         /// "PROV": id → record.
         providers: Mapping<ProviderId, ProviderRecord, ManualKey<0x5052_4f56>>,
         /// "META": id → metadata JSON.
@@ -74,6 +88,9 @@ pub mod provider_registry {
         model_providers: Mapping<(ModelId, u32), ProviderId, ManualKey<0x4d49_4458>>,
         /// "MCNT": model → number of ids in `model_providers`.
         model_provider_count: Mapping<ModelId, u32, ManualKey<0x4d43_4e54>>,
+        /// "V2NT", only in the `upgrade-v2` test build: the item a later version adds.
+        #[cfg(feature = "upgrade-v2")]
+        upgrade_note: Lazy<u32, ManualKey<0x5632_4e54>>,
     }
 
     impl Registry {
@@ -81,18 +98,24 @@ pub mod provider_registry {
         /// caller becomes its owner. With `auto_whitelist`, registration whitelists.
         #[ink(constructor)]
         pub fn new(router: AccountId, epoch_controller: AccountId, auto_whitelist: bool) -> Self {
-            Self {
-                access: AccessControl::new(Self::env().caller()),
+            let mut config = Lazy::new();
+            config.set(&RegistryConfig {
                 router,
                 epoch_controller,
                 auto_whitelist,
-                provider_count: 0,
+            });
+            Self {
+                access: AccessControl::new(Self::env().caller()),
+                config,
+                provider_count: Lazy::new(),
                 providers: Mapping::default(),
                 metadata: Mapping::default(),
                 owner_providers: Mapping::default(),
                 owner_provider_count: Mapping::default(),
                 model_providers: Mapping::default(),
                 model_provider_count: Mapping::default(),
+                #[cfg(feature = "upgrade-v2")]
+                upgrade_note: Lazy::new(),
             }
         }
 
@@ -207,7 +230,7 @@ pub mod provider_registry {
         #[ink(message)]
         pub fn deregister(&mut self, id: ProviderId) -> Result<(), RegistryError> {
             self.owned_record(&id)?;
-            let (epoch_controller, caller) = (self.epoch_controller, self.env().caller());
+            let (epoch_controller, caller) = (self.config().epoch_controller, self.env().caller());
             self.deregister_with(
                 id,
                 caller,
@@ -259,8 +282,8 @@ pub mod provider_registry {
         /// one call per staking pool with all of the caller's ids in it, each pool paying its
         /// sum with one token transfer. One provider's failure does not stop the others; the
         /// outcome lists both. A call covers as many providers as fit one page's proof budget
-        /// (`CLUSTER_CALL_BUDGET`: 7 providers of one model, fewer over two models, under
-        /// 1.0 MB of proof); `next_start` says where `claim_rewards_cluster_from` continues
+        /// (`CLUSTER_CALL_BUDGET`: 4 providers of one model, under 1.0 MB of proof; one pool
+        /// per call); `next_start` says where `claim_rewards_cluster_from` continues
         /// (never a silent cut).
         ///
         /// # Errors
@@ -294,7 +317,7 @@ pub mod provider_registry {
         ) -> Result<ClusterOutcome, RegistryError> {
             self.access.ensure_not_paused()?;
             let owner = self.env().caller();
-            let epoch = calls::current_epoch(self.epoch_controller)?;
+            let epoch = calls::current_epoch(self.config().epoch_controller)?;
             let outcome = self.run_cluster(owner, start, |pool, entries| {
                 calls::claim_cluster_for_registered(pool, owner, entries, from_epoch, to_epoch)
             })?;
@@ -338,7 +361,7 @@ pub mod provider_registry {
             start: u32,
         ) -> Result<ClusterOutcome, RegistryError> {
             let owner = self.env().caller();
-            let epoch = calls::current_epoch(self.epoch_controller)?;
+            let epoch = calls::current_epoch(self.config().epoch_controller)?;
             let outcome = self.run_cluster(owner, start, |pool, entries| {
                 calls::unstake_cluster_for_registered(pool, owner, entries)
             })?;
@@ -423,9 +446,11 @@ pub mod provider_registry {
         #[ink(message)]
         pub fn toggle_automatic_whitelist(&mut self) -> Result<(), RegistryError> {
             self.access.ensure_owner()?;
-            self.auto_whitelist = !self.auto_whitelist;
+            let mut config = self.config();
+            config.auto_whitelist = !config.auto_whitelist;
+            self.config.set(&config);
             self.env().emit_event(AutomaticWhitelistToggled {
-                enabled: self.auto_whitelist,
+                enabled: config.auto_whitelist,
             });
             Ok(())
         }
@@ -463,7 +488,7 @@ pub mod provider_registry {
                 return false;
             };
             record.whitelisted
-                && calls::current_epoch(self.epoch_controller)
+                && calls::current_epoch(self.config().epoch_controller)
                     .is_ok_and(|epoch| record.whitelisted_at(epoch))
         }
 
@@ -526,25 +551,25 @@ pub mod provider_registry {
         /// How many providers are registered now (deregistered ids leave).
         #[ink(message)]
         pub fn provider_count(&self) -> u32 {
-            self.provider_count
+            self.provider_count.get().unwrap_or(0)
         }
 
         /// Whether registration whitelists.
         #[ink(message)]
         pub fn auto_whitelist(&self) -> bool {
-            self.auto_whitelist
+            self.config().auto_whitelist
         }
 
         /// The model router.
         #[ink(message)]
         pub fn router(&self) -> AccountId {
-            self.router
+            self.config().router
         }
 
         /// The epoch controller.
         #[ink(message)]
         pub fn epoch_controller(&self) -> AccountId {
-            self.epoch_controller
+            self.config().epoch_controller
         }
 
         // ------------------------------------------------------------------ admin
@@ -689,7 +714,7 @@ pub mod provider_registry {
             ensure!(model.enabled, RegistryError::ModelDisabled);
             let of_model = self.provider_count_by_model(model_id);
             let provider_count = self
-                .provider_count
+                .provider_count()
                 .checked_add(1)
                 .ok_or(RegistryError::Overflow)?;
             let owned_after = owned.checked_add(1).ok_or(RegistryError::Overflow)?;
@@ -701,7 +726,7 @@ pub mod provider_registry {
                 pool: model.pool,
                 registered_at_block: self.env().block_number(),
                 registered_epoch: epoch,
-                whitelisted: self.auto_whitelist,
+                whitelisted: self.config().auto_whitelist,
                 jailed_until: 0,
                 deactivated: false,
                 owner_position: owned,
@@ -714,7 +739,7 @@ pub mod provider_registry {
             self.owner_provider_count.insert(owner, &owned_after);
             self.model_providers.insert((model_id, of_model), &id);
             self.model_provider_count.insert(model_id, &of_model_after);
-            self.provider_count = provider_count;
+            self.provider_count.set(&provider_count);
 
             self.env().emit_event(ProviderRegistered {
                 id: id.clone(),
@@ -762,7 +787,7 @@ pub mod provider_registry {
             let (Some(last_owned), Some(last_of_model), Some(provider_count)) = (
                 owned.checked_sub(1),
                 of_model.checked_sub(1),
-                self.provider_count.checked_sub(1),
+                self.provider_count().checked_sub(1),
             ) else {
                 return Err(RegistryError::Overflow);
             };
@@ -796,7 +821,7 @@ pub mod provider_registry {
                 .insert(record.model_id, &last_of_model);
             self.providers.remove(&id);
             self.metadata.remove(&id);
-            self.provider_count = provider_count;
+            self.provider_count.set(&provider_count);
             self.env().emit_event(ProviderDeregistered {
                 id,
                 model_id: record.model_id,
@@ -949,9 +974,44 @@ pub mod provider_registry {
             Ok(outcome)
         }
 
+        // ---- Upgrade probe: only in the `upgrade-v2` test build ----------------------------
+
+        /// `upgrade-v2` test build only: the note stored under the new key `V2NT` (0 if unset).
+        /// The end-to-end upgrade test upgrades a live suite to this build and back.
+        #[cfg(feature = "upgrade-v2")]
+        #[ink(message)]
+        pub fn upgrade_note(&self) -> u32 {
+            self.upgrade_note.get().unwrap_or(0)
+        }
+
+        /// `upgrade-v2` test build only, owner only: stores `note` under the new key `V2NT`.
+        ///
+        /// # Errors
+        /// `Access(NotOwner)`.
+        #[cfg(feature = "upgrade-v2")]
+        #[ink(message)]
+        pub fn set_upgrade_note(&mut self, note: u32) -> Result<(), RegistryError> {
+            self.access.ensure_owner()?;
+            self.upgrade_note.set(&note);
+            Ok(())
+        }
+
+        /// The `RCFG` cell, written by the constructor.
+        fn config(&self) -> RegistryConfig {
+            self.config.get().unwrap_or(RegistryConfig {
+                router: AccountId::from([0; 32]),
+                epoch_controller: AccountId::from([0; 32]),
+                auto_whitelist: false,
+            })
+        }
+
         /// Asks the router and the epoch controller, when called.
         fn model_and_epoch_calls(&self) -> impl FnOnce(ModelId) -> ModelAndEpoch {
-            let (router, epoch_controller) = (self.router, self.epoch_controller);
+            let RegistryConfig {
+                router,
+                epoch_controller,
+                ..
+            } = self.config();
             move |model_id| {
                 Ok((
                     calls::model_context(router, model_id)?,
@@ -962,7 +1022,7 @@ pub mod provider_registry {
 
         /// Asks the epoch controller for the current epoch, when called.
         fn current_epoch_call(&self) -> impl FnOnce() -> Result<EpochId, RegistryError> {
-            let epoch_controller = self.epoch_controller;
+            let epoch_controller = self.config().epoch_controller;
             move || calls::current_epoch(epoch_controller)
         }
 

@@ -953,10 +953,11 @@ fn run_cluster_pages_by_pools_within_the_proof_budget() {
             None => break,
         }
     }
-    // Pools 1 and 2 fit one page (1 + 1 + 1 + 3 ≤ 7); pool 3 would cost 4 more.
+    // One pool per page (MAX_CLUSTER_POOLS_PER_CALL = 1): pool 1's two providers, then one
+    // page for each other pool.
     assert_eq!(
         pages,
-        vec![vec![id("m0"), id("m1"), id("m2")], vec![id("m3")]]
+        vec![vec![id("m0"), id("m1")], vec![id("m2")], vec![id("m3")]]
     );
 }
 

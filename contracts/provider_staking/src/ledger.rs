@@ -89,8 +89,11 @@ pub struct PendingEpoch {
 }
 
 /// A scheduler report folds an earner's final pending epochs into its ledger only once its
-/// pending list holds more than this many epochs (a claim always folds): most reports then
-/// touch one storage cell per provider, the pending list.
+/// pending list holds more than this many epochs, and then only the oldest ones, back down to
+/// this length (a claim always folds every final epoch). Each report adds at most one epoch to
+/// a list, so a report folds at most one epoch per provider: most reports touch one storage
+/// cell per provider (the pending list), the others four (and a batch never writes eight
+/// ledger entries per provider, which measured 5.3 MB of proof at 25 providers).
 pub const FOLD_AT: usize = 8;
 
 /// An earner's claim state (absent: nothing earned or claimed yet). Never removed, so rewards
@@ -221,44 +224,57 @@ impl From<Folded> for Settled {
     }
 }
 
-/// Reward funding, reports and provider ledgers of one pool.
-#[ink::storage_item]
-#[derive(Debug)]
-pub struct RewardLedger {
-    funding: RewardFunding,
-    hard_cap: Balance,
-    finalized_through: EpochId,
-    epoch_rewards: Mapping<EpochId, EpochReward, ManualKey<0x4550_5257>>, // "EPRW"
-    boosts: Mapping<EpochId, Balance, ManualKey<0x424f_5354>>,            // "BOST"
-    /// Epochs holding a reservation not yet settled by `release_final`, ascending. Bound: they
-    /// are not final, so they lie within `MAX_REWARD_DELAY` epochs before the current one or
-    /// within `MAX_BOOST_EPOCHS` after it.
-    open_epochs: Lazy<Vec<EpochId>, ManualKey<0x4f50_454e>>, // "OPEN"
-    accounts: Mapping<Earner, RewardAccount, ManualKey<0x5241_4343>>,     // "RACC"
-    pending: Mapping<Earner, Vec<PendingEpoch>, ManualKey<0x5045_4e44>>,  // "PEND"
-    entries: Mapping<(Earner, u32), LedgerEntry, ManualKey<0x4c45_4447>>, // "LEDG"
+/// The ledger's scalars, one cell under their own key (`RLST`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct LedgerState {
+    pub funding: RewardFunding,
+    /// Most the scheduler may report as an epoch's total.
+    pub hard_cap: Balance,
+    /// Highest last-claimable epoch seen: epochs up to it are final.
+    pub finalized_through: EpochId,
 }
 
-impl Default for RewardLedger {
-    /// No funds, no reports, and no hard cap (`Balance::MAX`) until the owner sets one.
+impl Default for LedgerState {
+    /// No funds and no hard cap (`Balance::MAX`) until the owner sets one.
     fn default() -> Self {
         Self {
             funding: RewardFunding::default(),
             hard_cap: Balance::MAX,
             finalized_through: 0,
-            epoch_rewards: Mapping::default(),
-            boosts: Mapping::default(),
-            open_epochs: Lazy::default(),
-            accounts: Mapping::default(),
-            pending: Mapping::default(),
-            entries: Mapping::default(),
         }
     }
 }
 
+/// Reward funding, reports and provider ledgers of one pool.
+#[ink::storage_item]
+#[derive(Debug, Default)]
+pub struct RewardLedger {
+    state: Lazy<LedgerState, ManualKey<0x524c_5354>>, // "RLST"
+    epoch_rewards: Mapping<EpochId, EpochReward, ManualKey<0x4550_5257>>, // "EPRW"
+    boosts: Mapping<EpochId, Balance, ManualKey<0x424f_5354>>, // "BOST"
+    /// Epochs holding a reservation not yet settled by `release_final`, ascending. Bound: they
+    /// are not final, so they lie within `MAX_REWARD_DELAY` epochs before the current one or
+    /// within `MAX_BOOST_EPOCHS` after it.
+    open_epochs: Lazy<Vec<EpochId>, ManualKey<0x4f50_454e>>, // "OPEN"
+    accounts: Mapping<Earner, RewardAccount, ManualKey<0x5241_4343>>, // "RACC"
+    pending: Mapping<Earner, Vec<PendingEpoch>, ManualKey<0x5045_4e44>>, // "PEND"
+    entries: Mapping<(Earner, u32), LedgerEntry, ManualKey<0x4c45_4447>>, // "LEDG"
+}
+
 impl RewardLedger {
+    /// The `RLST` cell (its default until first written).
+    pub fn state(&self) -> LedgerState {
+        self.state.get().unwrap_or_default()
+    }
+
+    fn save(&mut self, state: &LedgerState) {
+        self.state.set(state);
+    }
+
     pub fn funding(&self) -> RewardFunding {
-        self.funding
+        self.state().funding
     }
 
     /// The funding as it will be once every epoch final under `info` is released (what the
@@ -267,7 +283,7 @@ impl RewardLedger {
     /// # Errors
     /// `Overflow`.
     pub fn funding_at(&self, info: &EpochInfo) -> Result<RewardFunding, StakingError> {
-        let mut funding = self.funding;
+        let mut funding = self.funding();
         for (_, amount) in self.releasable(self.finality(info))? {
             funding.release(amount)?;
         }
@@ -275,16 +291,18 @@ impl RewardLedger {
     }
 
     pub fn hard_cap(&self) -> Balance {
-        self.hard_cap
+        self.state().hard_cap
     }
 
     pub fn set_hard_cap(&mut self, hard_cap: Balance) {
-        self.hard_cap = hard_cap;
+        let mut state = self.state();
+        state.hard_cap = hard_cap;
+        self.save(&state);
     }
 
     /// Highest last-claimable epoch seen: epochs up to it are final.
     pub fn finalized_through(&self) -> EpochId {
-        self.finalized_through
+        self.state().finalized_through
     }
 
     pub fn epoch_reward(&self, epoch: EpochId) -> Option<EpochReward> {
@@ -333,7 +351,10 @@ impl RewardLedger {
     /// `ZeroAmount`; `Overflow`.
     pub fn fund(&mut self, amount: Balance) -> Result<(), StakingError> {
         ensure!(amount > 0, StakingError::ZeroAmount);
-        self.funding.fund(amount)
+        let mut state = self.state();
+        state.funding.fund(amount)?;
+        self.save(&state);
+        Ok(())
     }
 
     /// Takes `amount` of the unreserved funds out (the caller transfers it).
@@ -341,9 +362,9 @@ impl RewardLedger {
     /// # Errors
     /// `ZeroAmount`; `InsufficientRewardFunding` with the unreserved funds.
     pub fn withdraw(&mut self, amount: Balance) -> Result<(), StakingError> {
-        let mut funding = self.funding;
-        funding.withdraw(amount)?;
-        self.funding = funding;
+        let mut state = self.state();
+        state.funding.withdraw(amount)?;
+        self.save(&state);
         Ok(())
     }
 
@@ -357,22 +378,25 @@ impl RewardLedger {
         &mut self,
         info: &EpochInfo,
     ) -> Result<Vec<(EpochId, Balance)>, StakingError> {
-        let finalized_through = self.finality(info);
+        let mut state = self.state();
+        let finalized_through = state.finalized_through.max(info.last_claimable_epoch);
         let mut open = self.open_epochs();
         let settled = open.partition_point(|&epoch| epoch <= finalized_through);
         if settled == 0 {
-            self.finalized_through = finalized_through;
+            if state.finalized_through != finalized_through {
+                state.finalized_through = finalized_through;
+                self.save(&state);
+            }
             return Ok(Vec::new());
         }
         let released = self.releasable(finalized_through)?;
-        let mut funding = self.funding;
         for &(_, amount) in &released {
-            funding.release(amount)?;
+            state.funding.release(amount)?;
         }
         open.drain(..settled);
         self.open_epochs.set(&open);
-        self.funding = funding;
-        self.finalized_through = finalized_through;
+        state.finalized_through = finalized_through;
+        self.save(&state);
         Ok(released)
     }
 
@@ -387,9 +411,9 @@ impl RewardLedger {
         current_epoch: EpochId,
     ) -> Result<EpochId, StakingError> {
         let start_epoch = current_epoch.checked_add(1).ok_or(StakingError::Overflow)?;
-        let mut funding = self.funding;
-        funding.fund(boost.amount)?;
-        funding.reserve(boost.amount)?;
+        let mut state = self.state();
+        state.funding.fund(boost.amount)?;
+        state.funding.reserve(boost.amount)?;
         let mut boosted = Vec::new();
         // Bound: `boost.epochs <= MAX_BOOST_EPOCHS`.
         for offset in 0..boost.epochs {
@@ -408,7 +432,7 @@ impl RewardLedger {
             insert_sorted(&mut open, epoch);
         }
         self.open_epochs.set(&open);
-        self.funding = funding;
+        self.save(&state);
         Ok(start_epoch)
     }
 
@@ -427,11 +451,12 @@ impl RewardLedger {
         total_shards: u64,
         info: &EpochInfo,
     ) -> Result<EpochReward, StakingError> {
-        let finalized_through = self.ensure_reportable(epoch, info)?;
+        let mut state = self.state();
+        let finalized_through = ensure_reportable(epoch, info, &state)?;
         ensure!(
-            total <= self.hard_cap,
+            total <= state.hard_cap,
             StakingError::AboveHardCap {
-                hard_cap: self.hard_cap
+                hard_cap: state.hard_cap
             }
         );
         let previous = self.epoch_reward(epoch).unwrap_or_default();
@@ -452,11 +477,10 @@ impl RewardLedger {
             // the sum).
             reward.allocated = pro_rata(amount, reward.recorded_shards, total_shards)?;
         }
-        let mut funding = self.funding;
-        funding.re_reserve(previous.total, total)?;
+        state.funding.re_reserve(previous.total, total)?;
 
-        self.funding = funding;
-        self.finalized_through = finalized_through;
+        state.finalized_through = finalized_through;
+        self.save(&state);
         if reward == EpochReward::default() {
             self.epoch_rewards.remove(epoch);
         } else {
@@ -484,7 +508,8 @@ impl RewardLedger {
         info: &EpochInfo,
         holder: impl Fn(&ProviderId, EpochId) -> Option<AccountId>,
     ) -> Result<EpochReward, StakingError> {
-        let finalized_through = self.ensure_reportable(epoch, info)?;
+        let mut state = self.state();
+        let finalized_through = ensure_reportable(epoch, info, &state)?;
         let mut reward = self
             .epoch_reward(epoch)
             .ok_or(StakingError::EpochRewardNotSet)?;
@@ -532,8 +557,9 @@ impl RewardLedger {
                 (true, _) => pending[position].shards = shards,
                 (false, _) => pending.insert(position, PendingEpoch { epoch, shards }),
             }
-            // Final epochs are folded only once the list is long (a claim always folds).
-            let fold = pending.len() > FOLD_AT;
+            // Final epochs are folded only once the list is long, and only down to FOLD_AT (a
+            // claim folds them all).
+            let fold = pending.len().saturating_sub(FOLD_AT);
             let settled = self.settle_list(&earner, pending, finalized_through, fold)?;
             ensure!(
                 settled.pending.len() <= MAX_REWARD_DELAY as usize,
@@ -552,7 +578,10 @@ impl RewardLedger {
         reward.recorded_shards = recorded;
         reward.allocated = allocated;
         self.epoch_rewards.insert(epoch, &reward);
-        self.finalized_through = finalized_through;
+        if state.finalized_through != finalized_through {
+            state.finalized_through = finalized_through;
+            self.save(&state);
+        }
         Ok(reward)
     }
 
@@ -577,7 +606,8 @@ impl RewardLedger {
                 last_claimable_epoch: info.last_claimable_epoch
             }
         );
-        let finalized_through = self.finality(info);
+        let mut state = self.state();
+        let finalized_through = state.finalized_through.max(info.last_claimable_epoch);
         let mut settled = self.settle(earner, finalized_through)?;
         let claimed_through = settled.account.claimed_through;
         let claimed_cumulative = settled.account.claimed_cumulative;
@@ -601,14 +631,13 @@ impl RewardLedger {
             .checked_sub(claimed_cumulative)
             .ok_or(StakingError::Overflow)?;
         ensure!(amount > 0, StakingError::NothingToClaim);
-        let mut funding = self.funding;
-        funding.pay(amount)?;
+        state.funding.pay(amount)?;
 
         settled.account.claimed_through = to;
         settled.account.claimed_cumulative = cumulative;
         self.commit(earner, settled);
-        self.funding = funding;
-        self.finalized_through = finalized_through;
+        state.finalized_through = finalized_through;
+        self.save(&state);
         Ok(amount)
     }
 
@@ -663,15 +692,7 @@ impl RewardLedger {
 
     /// The effective finality for `info`: epochs up to it are final.
     fn finality(&self, info: &EpochInfo) -> EpochId {
-        self.finalized_through.max(info.last_claimable_epoch)
-    }
-
-    /// Fails unless the scheduler may report `epoch`; returns the effective finality.
-    fn ensure_reportable(&self, epoch: EpochId, info: &EpochInfo) -> Result<EpochId, StakingError> {
-        ensure!(epoch < info.current_epoch, StakingError::EpochNotEnded);
-        let finalized_through = self.finality(info);
-        ensure!(epoch > finalized_through, StakingError::EpochFinalized);
-        Ok(finalized_through)
+        self.finalized_through().max(info.last_claimable_epoch)
     }
 
     /// What `release_final` would release for the open epochs up to `finalized_through`: per
@@ -720,26 +741,27 @@ impl RewardLedger {
     fn settle(&self, earner: &Earner, finalized_through: EpochId) -> Result<Settled, StakingError> {
         let pending = self.pending.get(earner).unwrap_or_default();
         let account = self.accounts.get(earner).unwrap_or_default();
-        let mut folded = self.fold(earner, pending, finalized_through, Some(account))?;
+        let mut folded = self.fold(earner, pending, finalized_through, usize::MAX, account)?;
         folded.pending_changed = folded.pending_len_changed;
         Ok(folded.into())
     }
 
-    /// `pending`, `earner`'s new pending list, with its final epochs folded when `fold` (and
-    /// some epoch is final). The account and the last ledger entry are read only to fold. The
-    /// pending list is marked as changed.
+    /// `pending`, `earner`'s new pending list, with up to `fold` of its oldest final epochs
+    /// folded. The account and the last ledger entry are read only to fold. The pending list is
+    /// marked as changed.
     fn settle_list(
         &self,
         earner: &Earner,
         pending: Vec<PendingEpoch>,
         finalized_through: EpochId,
-        fold: bool,
+        fold: usize,
     ) -> Result<Settled, StakingError> {
         let finals = pending.partition_point(|entry| entry.epoch <= finalized_through);
-        let account = (fold && finals > 0).then(|| self.accounts.get(earner).unwrap_or_default());
+        let account =
+            (fold > 0 && finals > 0).then(|| self.accounts.get(earner).unwrap_or_default());
         let mut settled: Settled = match account {
             Some(account) => self
-                .fold(earner, pending, finalized_through, Some(account))?
+                .fold(earner, pending, finalized_through, fold, account)?
                 .into(),
             None => Settled {
                 stored: None,
@@ -753,16 +775,19 @@ impl RewardLedger {
         Ok(settled)
     }
 
-    /// Folds the epochs of `pending` up to `finalized_through` onto `account`'s ledger.
+    /// Folds the oldest epochs of `pending` up to `finalized_through`, at most `limit` of them,
+    /// onto the ledger of `stored`, `earner`'s account.
     fn fold(
         &self,
         earner: &Earner,
         mut pending: Vec<PendingEpoch>,
         finalized_through: EpochId,
-        account: Option<RewardAccount>,
+        limit: usize,
+        stored: RewardAccount,
     ) -> Result<Folded, StakingError> {
-        let stored = account.unwrap_or_default();
-        let finals = pending.partition_point(|entry| entry.epoch <= finalized_through);
+        let finals = pending
+            .partition_point(|entry| entry.epoch <= finalized_through)
+            .min(limit);
         let mut folded = Vec::new();
         if finals > 0 {
             let mut cumulative = stored
@@ -896,6 +921,19 @@ fn insert_sorted(epochs: &mut Vec<EpochId>, epoch: EpochId) -> bool {
             true
         }
     }
+}
+
+/// Fails unless the scheduler may report `epoch` (ended, not final); returns the effective
+/// finality of `info` over the stored `state`.
+fn ensure_reportable(
+    epoch: EpochId,
+    info: &EpochInfo,
+    state: &LedgerState,
+) -> Result<EpochId, StakingError> {
+    ensure!(epoch < info.current_epoch, StakingError::EpochNotEnded);
+    let finalized_through = state.finalized_through.max(info.last_claimable_epoch);
+    ensure!(epoch > finalized_through, StakingError::EpochFinalized);
+    Ok(finalized_through)
 }
 
 /// `amount × shards / total_shards`, rounded down, without overflow for any `amount` as long

@@ -34,19 +34,39 @@ pub mod provider_staking {
         AccessControl, EpochId, EpochInfo, ModelId, ProviderId, ProviderStaking, ProviderView,
         Role, StakingError,
     };
-    use ink::prelude::vec::Vec;
+    use ink::{
+        prelude::vec::Vec,
+        storage::{traits::ManualKey, Lazy},
+    };
 
-    /// The staking and reward pool of one model.
+    /// The pool's model and the contracts it calls, fixed at instantiation.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub struct PoolConfig {
+        pub model_id: ModelId,
+        pub token: AccountId,
+        pub registry: AccountId,
+        pub epoch_controller: AccountId,
+        pub router: AccountId,
+    }
+
+    /// The staking and reward pool of one model. Every field has its own storage key: the
+    /// root cell holds no bytes, so a later version may add items under new keys
+    /// (`docs/CONVENTIONS.md`).
     #[ink(storage)]
     pub struct ProviderStakingPool {
+        /// `OWNR` and `ROLE`.
         access: AccessControl,
-        model_id: ModelId,
-        token: AccountId,
-        registry: AccountId,
-        epoch_controller: AccountId,
-        router: AccountId,
+        /// `PCFG`: the model and the contracts the pool calls.
+        config: Lazy<PoolConfig, ManualKey<0x5043_4647>>,
+        /// `STOT`, `STAK`, `PERD`.
         stakes: Stakes,
+        /// `RLST`, `EPRW`, `BOST`, `OPEN`, `RACC`, `PEND`, `LEDG`.
         rewards: RewardLedger,
+        /// "V2NT", only in the `upgrade-v2` test build: the item a later version adds.
+        #[cfg(feature = "upgrade-v2")]
+        upgrade_note: Lazy<u32, ManualKey<0x5632_4e54>>,
     }
 
     impl ProviderStakingPool {
@@ -61,15 +81,21 @@ pub mod provider_staking {
             router: AccountId,
             admin: AccountId,
         ) -> Self {
-            Self {
-                access: AccessControl::new(admin),
+            let mut config = Lazy::new();
+            config.set(&PoolConfig {
                 model_id,
                 token,
                 registry,
                 epoch_controller,
                 router,
+            });
+            Self {
+                access: AccessControl::new(admin),
+                config,
                 stakes: Stakes::default(),
                 rewards: RewardLedger::default(),
+                #[cfg(feature = "upgrade-v2")]
+                upgrade_note: Lazy::new(),
             }
         }
 
@@ -131,7 +157,7 @@ pub mod provider_staking {
         ) -> Result<Balance, StakingError> {
             self.access.ensure_not_paused()?;
             let caller = self.env().caller();
-            let view = match calls::staking_view(self.registry, id.clone()) {
+            let view = match calls::staking_view(self.config().registry, id.clone()) {
                 Ok(view) if view.owner == caller => view,
                 // A former holder claims what it earned; no jail applies to a released id.
                 Ok(_) | Err(StakingError::ProviderNotFound) => {
@@ -156,7 +182,7 @@ pub mod provider_staking {
         pub fn fund_rewards(&mut self, amount: Balance) -> Result<(), StakingError> {
             let from = self.env().caller();
             self.rewards.fund(amount)?;
-            calls::transfer_from(self.token, from, self.env().account_id(), amount)?;
+            calls::transfer_from(self.config().token, from, self.env().account_id(), amount)?;
             self.env().emit_event(RewardsFunded { from, amount });
             Ok(())
         }
@@ -181,10 +207,11 @@ pub mod provider_staking {
         ) -> Result<(), StakingError> {
             self.access.ensure_not_paused()?;
             let boost = Boost::new(epochs, amount)?;
-            let info = self.epoch_info_released()?;
+            let cfg = self.config();
+            let info = self.epoch_info_released(&cfg)?;
             let start_epoch = self.rewards.add_boost(&boost, info.current_epoch)?;
             let sender = self.env().caller();
-            calls::transfer_from(self.token, sender, self.env().account_id(), amount)?;
+            calls::transfer_from(cfg.token, sender, self.env().account_id(), amount)?;
             self.env().emit_event(BoostForNEpochs {
                 sender,
                 start_epoch,
@@ -226,9 +253,10 @@ pub mod provider_staking {
             amount: Balance,
         ) -> Result<(), StakingError> {
             self.access.ensure_owner()?;
-            self.epoch_info_released()?;
+            let cfg = self.config();
+            self.epoch_info_released(&cfg)?;
             self.rewards.withdraw(amount)?;
-            calls::transfer(self.token, to, amount)?;
+            calls::transfer(cfg.token, to, amount)?;
             self.env().emit_event(RewardsWithdrawn { to, amount });
             Ok(())
         }
@@ -262,7 +290,7 @@ pub mod provider_staking {
                 amount <= available,
                 StakingError::InsufficientExcess { available }
             );
-            calls::transfer(self.token, to, amount)?;
+            calls::transfer(self.config().token, to, amount)?;
             self.env().emit_event(ExcessWithdrawn { to, amount });
             Ok(())
         }
@@ -289,7 +317,7 @@ pub mod provider_staking {
             total_shards: u64,
         ) -> Result<(), StakingError> {
             self.access.ensure_role(Role::Scheduler)?;
-            let info = self.epoch_info_released()?;
+            let info = self.epoch_info_released(&self.config())?;
             let reward = self
                 .rewards
                 .set_epoch_reward(epoch, total, total_shards, &info)?;
@@ -323,7 +351,7 @@ pub mod provider_staking {
             self.access.ensure_role(Role::Scheduler)?;
             let batch = ShardBatch::new(shards)?;
             let providers = batch.providers();
-            let info = self.epoch_info_released()?;
+            let info = self.epoch_info_released(&self.config())?;
             let stakes = &self.stakes;
             let reward =
                 self.rewards
@@ -445,7 +473,7 @@ pub mod provider_staking {
         /// be read.
         #[ink(message)]
         pub fn reward_funding(&self) -> RewardFunding {
-            calls::epoch_info(self.epoch_controller)
+            calls::epoch_info(self.config().epoch_controller)
                 .and_then(|info| self.rewards.funding_at(&info))
                 .unwrap_or(self.rewards.funding())
         }
@@ -472,27 +500,27 @@ pub mod provider_staking {
 
         #[ink(message)]
         pub fn model_id(&self) -> ModelId {
-            self.model_id
+            self.config().model_id
         }
 
         #[ink(message)]
         pub fn token(&self) -> AccountId {
-            self.token
+            self.config().token
         }
 
         #[ink(message)]
         pub fn registry(&self) -> AccountId {
-            self.registry
+            self.config().registry
         }
 
         #[ink(message)]
         pub fn router(&self) -> AccountId {
-            self.router
+            self.config().router
         }
 
         #[ink(message)]
         pub fn epoch_controller(&self) -> AccountId {
-            self.epoch_controller
+            self.config().epoch_controller
         }
 
         // ---- Administration ------------------------------------------------------------------
@@ -602,11 +630,45 @@ pub mod provider_staking {
             Ok(self.access.set_code(code_hash)?)
         }
 
+        // ---- Upgrade probe: only in the `upgrade-v2` test build ----------------------------
+
+        /// `upgrade-v2` test build only: the note stored under the new key `V2NT` (0 if unset).
+        /// The end-to-end upgrade test upgrades a live suite to this build and back.
+        #[cfg(feature = "upgrade-v2")]
+        #[ink(message)]
+        pub fn upgrade_note(&self) -> u32 {
+            self.upgrade_note.get().unwrap_or(0)
+        }
+
+        /// `upgrade-v2` test build only, owner only: stores `note` under the new key `V2NT`.
+        ///
+        /// # Errors
+        /// `Access(NotOwner)`.
+        #[cfg(feature = "upgrade-v2")]
+        #[ink(message)]
+        pub fn set_upgrade_note(&mut self, note: u32) -> Result<(), StakingError> {
+            self.access.ensure_owner()?;
+            self.upgrade_note.set(&note);
+            Ok(())
+        }
+
         // ---- Internals -----------------------------------------------------------------------
+
+        /// The `PCFG` cell, written by the constructor. Read it once per message where several
+        /// of its fields are needed.
+        fn config(&self) -> PoolConfig {
+            self.config.get().unwrap_or(PoolConfig {
+                model_id: 0,
+                token: AccountId::from([0; 32]),
+                registry: AccountId::from([0; 32]),
+                epoch_controller: AccountId::from([0; 32]),
+                router: AccountId::from([0; 32]),
+            })
+        }
 
         /// Asks the registry for `id` and checks that the caller owns it.
         fn owned_view(&self, id: &ProviderId) -> Result<ProviderView, StakingError> {
-            let view = calls::staking_view(self.registry, id.clone())?;
+            let view = calls::staking_view(self.config().registry, id.clone())?;
             ensure!(
                 view.owner == self.env().caller(),
                 StakingError::NotProviderOwner
@@ -631,7 +693,7 @@ pub mod provider_staking {
             );
             Ok(ProviderView {
                 owner,
-                model_id: self.model_id,
+                model_id: self.config().model_id,
                 whitelisted: false,
                 jailed_until: 0,
                 deactivated: true,
@@ -640,7 +702,7 @@ pub mod provider_staking {
 
         fn ensure_registry(&self) -> Result<(), StakingError> {
             ensure!(
-                self.env().caller() == self.registry,
+                self.env().caller() == self.config().registry,
                 StakingError::NotRegistry
             );
             Ok(())
@@ -654,14 +716,14 @@ pub mod provider_staking {
 
         /// What `earner` can claim now; 0 if the epoch controller cannot be read.
         fn pending_of(&self, earner: &Earner) -> Balance {
-            calls::epoch_info(self.epoch_controller)
+            calls::epoch_info(self.config().epoch_controller)
                 .and_then(|info| self.rewards.pending_rewards(earner, &info))
                 .unwrap_or(0)
         }
 
         /// Token balance of the pool beyond stakes and reward funds.
         fn excess(&self) -> Result<Balance, StakingError> {
-            let held = calls::balance_of(self.token, self.env().account_id())?;
+            let held = calls::balance_of(self.config().token, self.env().account_id())?;
             let owed = self
                 .stakes
                 .total()
@@ -672,8 +734,8 @@ pub mod provider_staking {
 
         /// Reads the epoch clock and settles every epoch that became final: what nobody can
         /// claim from it returns to the unreserved funds (one event per epoch).
-        fn epoch_info_released(&mut self) -> Result<EpochInfo, StakingError> {
-            let info = calls::epoch_info(self.epoch_controller)?;
+        fn epoch_info_released(&mut self, cfg: &PoolConfig) -> Result<EpochInfo, StakingError> {
+            let info = calls::epoch_info(cfg.epoch_controller)?;
             for (epoch, amount) in self.rewards.release_final(&info)? {
                 self.env()
                     .emit_event(UnclaimableRewardReleased { epoch, amount });
@@ -683,18 +745,19 @@ pub mod provider_staking {
 
         /// Stakes for `id` as described by `view` (already authorised).
         fn stake(&mut self, id: ProviderId, view: ProviderView) -> Result<Balance, StakingError> {
-            stakes::ensure_serves(&view, self.model_id)?;
-            let info = calls::epoch_info(self.epoch_controller)?;
+            let cfg = self.config();
+            stakes::ensure_serves(&view, cfg.model_id)?;
+            let info = calls::epoch_info(cfg.epoch_controller)?;
             stakes::ensure_not_jailed(&view, info.current_epoch)?;
-            let model = calls::model_context(self.router, self.model_id)?;
+            let model = calls::model_context(cfg.router, cfg.model_id)?;
             stakes::ensure_enabled(&model)?;
             let amount =
                 self.stakes
                     .stake(&id, view.owner, model.stake_amount, info.current_epoch)?;
-            calls::transfer_from(self.token, view.owner, self.env().account_id(), amount)?;
+            calls::transfer_from(cfg.token, view.owner, self.env().account_id(), amount)?;
             self.env().emit_event(ProviderStaked {
                 id,
-                model_id: self.model_id,
+                model_id: cfg.model_id,
                 epoch: info.current_epoch,
                 amount,
                 owner: view.owner,
@@ -710,9 +773,10 @@ pub mod provider_staking {
             view: ProviderView,
             forced: bool,
         ) -> Result<Balance, StakingError> {
-            let info = calls::epoch_info(self.epoch_controller)?;
-            let amount = self.remove_stake(id, &view, forced, &info)?;
-            calls::transfer(self.token, view.owner, amount)?;
+            let cfg = self.config();
+            let info = calls::epoch_info(cfg.epoch_controller)?;
+            let amount = self.remove_stake(id, &view, forced, &info, cfg.model_id)?;
+            calls::transfer(cfg.token, view.owner, amount)?;
             Ok(amount)
         }
 
@@ -724,6 +788,7 @@ pub mod provider_staking {
             view: &ProviderView,
             forced: bool,
             info: &EpochInfo,
+            model_id: ModelId,
         ) -> Result<Balance, StakingError> {
             if let Some(stake) = self.stakes.get(&id) {
                 // Ids change hands only after a full unstake, so this always holds.
@@ -742,7 +807,7 @@ pub mod provider_staking {
             };
             self.env().emit_event(ProviderUnstaked {
                 id,
-                model_id: self.model_id,
+                model_id,
                 epoch: info.current_epoch,
                 amount: stake.amount,
                 owner: stake.owner,
@@ -758,9 +823,11 @@ pub mod provider_staking {
             from_epoch: EpochId,
             to_epoch: EpochId,
         ) -> Result<Balance, StakingError> {
-            let info = self.epoch_info_released()?;
-            let amount = self.take_reward(id, &view, from_epoch, to_epoch, &info)?;
-            calls::transfer(self.token, view.owner, amount)?;
+            let cfg = self.config();
+            let info = self.epoch_info_released(&cfg)?;
+            let amount =
+                self.take_reward(id, &view, (from_epoch, to_epoch), &info, cfg.model_id)?;
+            calls::transfer(cfg.token, view.owner, amount)?;
             Ok(amount)
         }
 
@@ -770,16 +837,16 @@ pub mod provider_staking {
             &mut self,
             id: ProviderId,
             view: &ProviderView,
-            from_epoch: EpochId,
-            to_epoch: EpochId,
+            (from_epoch, to_epoch): (EpochId, EpochId),
             info: &EpochInfo,
+            model_id: ModelId,
         ) -> Result<Balance, StakingError> {
             stakes::ensure_not_jailed(view, info.current_epoch)?;
             let earner = (id, view.owner);
             let amount = self.rewards.claim(&earner, from_epoch, to_epoch, info)?;
             self.env().emit_event(ProviderClaimedRewards {
                 id: earner.0,
-                model_id: self.model_id,
+                model_id,
                 from_epoch,
                 to_epoch,
                 amount,
@@ -849,12 +916,13 @@ pub mod provider_staking {
             self.ensure_registry()?;
             self.access.ensure_not_paused()?;
             ensure_cluster_size(&entries)?;
-            let info = self.epoch_info_released()?;
+            let cfg = self.config();
+            let info = self.epoch_info_released(&cfg)?;
             let (results, total) = self.for_cluster(owner, entries, |pool, id, view| {
-                pool.take_reward(id, view, from_epoch, to_epoch, &info)
+                pool.take_reward(id, view, (from_epoch, to_epoch), &info, cfg.model_id)
             })?;
             if total > 0 {
-                calls::transfer(self.token, owner, total)?;
+                calls::transfer(cfg.token, owner, total)?;
             }
             Ok(results)
         }
@@ -867,12 +935,13 @@ pub mod provider_staking {
         ) -> Result<Vec<Result<Balance, StakingError>>, StakingError> {
             self.ensure_registry()?;
             ensure_cluster_size(&entries)?;
-            let info = calls::epoch_info(self.epoch_controller)?;
+            let cfg = self.config();
+            let info = calls::epoch_info(cfg.epoch_controller)?;
             let (results, total) = self.for_cluster(owner, entries, |pool, id, view| {
-                pool.remove_stake(id, view, false, &info)
+                pool.remove_stake(id, view, false, &info, cfg.model_id)
             })?;
             if total > 0 {
-                calls::transfer(self.token, owner, total)?;
+                calls::transfer(cfg.token, owner, total)?;
             }
             Ok(results)
         }

@@ -12,7 +12,7 @@ use func_interfaces::{
 };
 use ink::{
     prelude::vec::Vec,
-    storage::{traits::ManualKey, Mapping},
+    storage::{traits::ManualKey, Lazy, Mapping},
 };
 
 /// Most closed stake periods kept per id. Periods last at least `MIN_EPOCHS_LOCKED` (≥ 1)
@@ -56,7 +56,7 @@ impl StakePeriod {
 #[ink::storage_item]
 #[derive(Debug, Default)]
 pub struct Stakes {
-    total: Balance,
+    total: Lazy<Balance, ManualKey<0x5354_4f54>>, // "STOT"
     stakes: Mapping<ProviderId, StakeInfo, ManualKey<0x5354_414b>>, // "STAK"
     periods: Mapping<ProviderId, Vec<StakePeriod>, ManualKey<0x5045_5244>>, // "PERD"
 }
@@ -64,7 +64,7 @@ pub struct Stakes {
 impl Stakes {
     /// Sum of all stakes.
     pub fn total(&self) -> Balance {
-        self.total
+        self.total.get().unwrap_or(0)
     }
 
     pub fn get(&self, id: &ProviderId) -> Option<StakeInfo> {
@@ -127,7 +127,7 @@ impl Stakes {
         let missing = required.saturating_sub(current);
         ensure!(missing > 0, StakingError::AlreadyFullyStaked);
         let total = self
-            .total
+            .total()
             .checked_add(missing)
             .ok_or(StakingError::Overflow)?;
         self.stakes.insert(
@@ -139,7 +139,7 @@ impl Stakes {
                 owner,
             },
         );
-        self.total = total;
+        self.total.set(&total);
         Ok(missing)
     }
 
@@ -191,7 +191,7 @@ impl Stakes {
         finalized_through: EpochId,
     ) -> Result<StakeInfo, StakingError> {
         let total = self
-            .total
+            .total()
             .checked_sub(stake.amount)
             .ok_or(StakingError::Overflow)?;
         let mut periods = self.periods(id);
@@ -207,7 +207,7 @@ impl Stakes {
         });
         self.stakes.remove(id);
         self.periods.insert(id, &periods);
-        self.total = total;
+        self.total.set(&total);
         Ok(stake)
     }
 }

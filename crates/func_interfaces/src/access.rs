@@ -7,7 +7,7 @@
 use crate::types::AccountId;
 use ink::{
     env::DefaultEnvironment,
-    storage::{traits::ManualKey, Mapping},
+    storage::{traits::ManualKey, Lazy, Mapping},
 };
 
 /// Privileges an owner can grant. The owner passes every role check.
@@ -103,14 +103,24 @@ pub struct CodeUpgraded {
     pub by: AccountId,
 }
 
-/// Storage of the access control. Its root fields live in the embedding contract's root cell;
-/// the role set has its own key (`ROLE`).
+/// Who administers a contract and whether it is paused: one cell under its own key (`OWNR`),
+/// so that the embedding contract's root cell holds nothing of it and a later version can
+/// migrate it without touching the root.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct AccessState {
+    pub owner: AccountId,
+    pub pending_owner: Option<AccountId>,
+    pub paused: bool,
+}
+
+/// Storage of the access control: the [`AccessState`] cell (`OWNR`) and the role set (`ROLE`).
+/// Neither takes a byte of the embedding contract's root cell.
 #[ink::storage_item]
 #[derive(Debug)]
 pub struct AccessControl {
-    owner: AccountId,
-    pending_owner: Option<AccountId>,
-    paused: bool,
+    state: Lazy<AccessState, ManualKey<0x4f57_4e52>>,
     roles: Mapping<(Role, AccountId), (), ManualKey<0x524f_4c45>>,
 }
 
@@ -123,36 +133,54 @@ fn emit<E: ink::env::Event>(event: E) {
 }
 
 impl AccessControl {
-    /// Access control owned by `owner`, unpaused, with no roles granted.
+    /// Access control owned by `owner`, unpaused, with no roles granted (writes the `OWNR` cell).
     pub fn new(owner: AccountId) -> Self {
-        Self {
+        let mut access = Self {
+            state: Lazy::new(),
+            roles: Mapping::default(),
+        };
+        access.state.set(&AccessState {
             owner,
             pending_owner: None,
             paused: false,
-            roles: Mapping::default(),
-        }
+        });
+        access
+    }
+
+    /// The `OWNR` cell. A constructor always writes it; should it ever be missing, the zero
+    /// account owns nothing it could act for and the contract reads as paused.
+    pub fn state(&self) -> AccessState {
+        self.state.get().unwrap_or(AccessState {
+            owner: AccountId::from([0; 32]),
+            pending_owner: None,
+            paused: true,
+        })
+    }
+
+    fn save(&mut self, state: AccessState) {
+        self.state.set(&state);
     }
 
     pub fn owner(&self) -> AccountId {
-        self.owner
+        self.state().owner
     }
 
     pub fn pending_owner(&self) -> Option<AccountId> {
-        self.pending_owner
+        self.state().pending_owner
     }
 
     pub fn paused(&self) -> bool {
-        self.paused
+        self.state().paused
     }
 
     /// True for the owner and for holders of `role`.
     pub fn has_role(&self, role: Role, account: AccountId) -> bool {
-        account == self.owner || self.roles.contains((role, account))
+        account == self.owner() || self.roles.contains((role, account))
     }
 
     /// Fails unless the caller is the owner.
     pub fn ensure_owner(&self) -> Result<(), AccessError> {
-        if caller() == self.owner {
+        if caller() == self.owner() {
             Ok(())
         } else {
             Err(AccessError::NotOwner)
@@ -170,7 +198,7 @@ impl AccessControl {
 
     /// Fails while paused.
     pub fn ensure_not_paused(&self) -> Result<(), AccessError> {
-        if self.paused {
+        if self.paused() {
             Err(AccessError::Paused)
         } else {
             Ok(())
@@ -180,9 +208,11 @@ impl AccessControl {
     /// Owner only: names `new_owner`, who must call `accept_ownership`.
     pub fn transfer_ownership(&mut self, new_owner: AccountId) -> Result<(), AccessError> {
         self.ensure_owner()?;
-        self.pending_owner = Some(new_owner);
+        let mut state = self.state();
+        state.pending_owner = Some(new_owner);
+        self.save(state);
         emit(OwnershipTransferStarted {
-            owner: self.owner,
+            owner: state.owner,
             pending_owner: new_owner,
         });
         Ok(())
@@ -191,12 +221,14 @@ impl AccessControl {
     /// Pending owner only: completes the transfer.
     pub fn accept_ownership(&mut self) -> Result<(), AccessError> {
         let caller = caller();
-        if self.pending_owner != Some(caller) {
+        let mut state = self.state();
+        if state.pending_owner != Some(caller) {
             return Err(AccessError::NotPendingOwner);
         }
-        let previous_owner = self.owner;
-        self.owner = caller;
-        self.pending_owner = None;
+        let previous_owner = state.owner;
+        state.owner = caller;
+        state.pending_owner = None;
+        self.save(state);
         emit(OwnershipTransferred {
             previous_owner,
             new_owner: caller,
@@ -231,10 +263,12 @@ impl AccessControl {
     /// Pauser only: stops the contract's pausable messages.
     pub fn pause(&mut self) -> Result<(), AccessError> {
         self.ensure_role(Role::Pauser)?;
-        if self.paused {
+        let mut state = self.state();
+        if state.paused {
             return Err(AccessError::AlreadyPaused);
         }
-        self.paused = true;
+        state.paused = true;
+        self.save(state);
         emit(Paused { by: caller() });
         Ok(())
     }
@@ -242,10 +276,12 @@ impl AccessControl {
     /// Pauser only: resumes the contract.
     pub fn unpause(&mut self) -> Result<(), AccessError> {
         self.ensure_role(Role::Pauser)?;
-        if !self.paused {
+        let mut state = self.state();
+        if !state.paused {
             return Err(AccessError::NotPaused);
         }
-        self.paused = false;
+        state.paused = false;
+        self.save(state);
         emit(Unpaused { by: caller() });
         Ok(())
     }

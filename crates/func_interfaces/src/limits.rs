@@ -11,18 +11,20 @@ pub const MAX_MODEL_NAME_LEN: usize = 64;
 pub const MAX_PROVIDERS_PER_OWNER: u32 = 32;
 /// Proof budget of one cluster call (`claim_rewards_cluster`, `unstake_cluster` and their
 /// `*_from(start)` pages), in units of one more provider of the same pool. Measured on the dev
-/// node (`scripts/bench.sh`, 2026-11-29, claims with a fold): a call for 1 provider costs
-/// 438 KB of proof (codes of the registry, the pool, the token, the epoch controller), each
-/// more provider of the same pool about 92 KB (its record, reward account, pending list and
-/// ledger cells), each more pool about 345 KB (its code and its provider). 7 units keep a page
-/// under 1.0 MB (438 KB + 6 × 92 KB ≈ 990 KB); an owner's further providers continue on the
-/// next page (`ClusterOutcome::next_start`).
-pub const CLUSTER_CALL_BUDGET: u32 = 7;
+/// node (`scripts/bench.sh`, 2026-11-29 at 6ecfb75): a claim page of 7 providers of one pool
+/// costs 1.264 MB of proof, 438 KB for the first provider (codes of the registry, the pool, the
+/// token, the epoch controller) and about 138 KB for each more (its record, stake, reward
+/// account, pending list and folded ledger cells); an unstake page of 7, 1.183 MB. 4 units keep
+/// a page under 1.0 MB (438 KB + 3 × 138 KB ≈ 852 KB); an owner's further providers continue
+/// on the next page (`ClusterOutcome::next_start`).
+pub const CLUSTER_CALL_BUDGET: u32 = 4;
 /// What a cluster page's second and later pools cost on top of their first provider, in the
-/// units of [`CLUSTER_CALL_BUDGET`] (345 KB − 92 KB ≈ 3 × 92 KB).
+/// units of [`CLUSTER_CALL_BUDGET`] (a pool's code and first provider ≈ 345 KB ≈ 1 + 2 × 138 KB,
+/// rounded up). Unused while [`MAX_CLUSTER_POOLS_PER_CALL`] is 1.
 pub const CLUSTER_EXTRA_POOL_COST: u32 = 3;
-/// Most staking pools one cluster page calls, as the budget allows (1 + 3 + 1 + 3 > 7).
-pub const MAX_CLUSTER_POOLS_PER_CALL: u32 = 2;
+/// Most staking pools one cluster page calls: 1. A page over two pools measured 1.126 MB
+/// (claims of 2 providers in 2 pools with folds, 2026-11-29), over the 1.0 MB target.
+pub const MAX_CLUSTER_POOLS_PER_CALL: u32 = 1;
 /// Most ids in one whitelist / remove-from-whitelist call or one scheduler shard report.
 /// Measured (`scripts/bench.sh`, 2026-11-29): `record_provider_shards` costs 191 KB of proof
 /// plus about 31 KB per provider (its stake and its pending list), `whitelist` 126 KB plus

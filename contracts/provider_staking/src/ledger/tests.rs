@@ -559,22 +559,37 @@ fn record_provider_shards_beyond_max_pending_epochs_fails() {
 fn record_provider_shards_folds_final_epochs_once_the_list_is_long() {
     let mut ledger = ledger(1_000);
     for epoch in 1..=20 {
+        let before = ledger
+            .accounts
+            .get(earner(1))
+            .unwrap_or_default()
+            .ledger_len;
         report(&mut ledger, epoch, 10, 10, &[(1, 4), (2, 6)]);
         let pending = ledger.pending.get(earner(1)).unwrap();
         assert!(pending.len() <= FOLD_AT, "epoch {epoch}: {pending:?}");
+        let after = ledger
+            .accounts
+            .get(earner(1))
+            .unwrap_or_default()
+            .ledger_len;
+        assert!(
+            after - before <= 1,
+            "epoch {epoch}: one fold at most per report"
+        );
     }
-    // Epoch 17 was recorded at 18 with 9 pending epochs: 1..=16 were final and folded.
+    // From epoch 9 on, each report folds the oldest pending epoch: 1..=12 are in the ledger,
+    // 13..=20 (of which 13..=18 are final) still pending.
     let account = ledger.accounts.get(earner(1)).unwrap();
-    assert_eq!(account.ledger_len, 16);
+    assert_eq!(account.ledger_len, 12);
     assert_eq!(
         pending_epochs(&ledger, 1),
-        Some(ink::prelude::vec![17, 18, 19, 20])
+        Some((13..=20).collect::<ink::prelude::vec::Vec<_>>())
     );
     assert_eq!(
-        ledger.entries.get((earner(1), 15)),
+        ledger.entries.get((earner(1), 11)),
         Some(LedgerEntry {
-            epoch: 16,
-            cumulative: 64,
+            epoch: 12,
+            cumulative: 48,
             shards: 4,
         })
     );
@@ -594,8 +609,8 @@ fn record_provider_shards_touches_one_cell_per_provider_when_nothing_folds() {
         .unwrap();
     let after = storage_rw();
     // Per provider: its pending list, read and written; plus the epoch's report (read and
-    // written once for the batch).
-    assert_eq!(after.0 - before.0, 3 + 1, "reads");
+    // written once for the batch) and the ledger's scalars (`RLST`, read once).
+    assert_eq!(after.0 - before.0, 3 + 1 + 1, "reads");
     assert_eq!(after.1 - before.1, 3 + 1, "writes");
 }
 
@@ -851,8 +866,8 @@ fn claim_of_1000_rewarded_epochs_reads_logarithmically_many_cells() {
         assert_eq!(amount, Balance::from(to - from + 1) * 3);
     }
     // The first claim folds the last FOLD_AT epochs (entries, account, emptied pending list);
-    // then only the account changes.
-    assert_eq!(writes, [FOLD_AT + 2, 1, 1]);
+    // then only the account changes. Each claim also writes the paid funds (`RLST`).
+    assert_eq!(writes, [FOLD_AT + 2 + 1, 1 + 1, 1 + 1]);
     assert_eq!(ledger.accounts.get(earner(1)).unwrap().ledger_len, EPOCHS);
     // account + pending + last entry (+ 2 binary searches of ≤ 10 reads each).
     for cost in &costs {
