@@ -6,11 +6,15 @@
 #![deny(clippy::arithmetic_side_effects)]
 
 mod calls;
+pub mod cluster;
 pub mod events;
 pub mod metadata;
+pub mod permissions;
+pub mod providers;
 pub mod types;
 
 pub use self::provider_registry::{Registry, RegistryRef};
+pub use providers::Providers;
 pub use types::{
     ActiveProvider, ActiveProvidersPage, ClusterOutcome, ProviderInfo, ProviderRecord,
 };
@@ -22,38 +26,28 @@ mod tests;
 pub mod provider_registry {
     use crate::{
         calls,
+        cluster::{self, PoolResults},
         events::*,
         metadata::{validate_metadata, validate_provider_id},
+        permissions::{self, is_active},
+        providers::Providers,
         types::*,
     };
     use func_interfaces::{
-        ensure,
-        limits::{
-            CLUSTER_CALL_BUDGET, CLUSTER_EXTRA_POOL_COST, MAX_BATCH_SIZE,
-            MAX_CLUSTER_POOLS_PER_CALL, MAX_JAIL_EPOCHS, MAX_PAGE_SIZE, MAX_PROVIDERS_PER_OWNER,
-        },
-        AccessControl, EpochId, ModelContext, ModelId, ProviderId, ProviderView, RegistryError,
-        Role, StakingError,
+        ensure, AccessControl, EpochId, ModelContext, ModelId, ProviderId, ProviderView,
+        RegistryError, Role,
     };
     use ink::{
         prelude::{string::String, vec, vec::Vec},
-        storage::{traits::ManualKey, Lazy, Mapping},
+        storage::{traits::ManualKey, Lazy},
     };
 
-    /// Most id and metadata bytes one `get_active_providers` page returns, so that the encoded
-    /// page fits ink!'s 16 KiB output buffer (a page stops early when the next provider would
-    /// exceed it; `next_start` then points at that provider).
-    pub const MAX_ACTIVE_PAGE_BYTES: usize = 12 * 1024;
-    // The page adds at most 4 bytes of length prefixes per entry and a few of its own.
-    const _: () =
-        assert!(MAX_ACTIVE_PAGE_BYTES + 4 * MAX_PAGE_SIZE as usize + 16 <= ink::env::BUFFER_SIZE);
+    pub use crate::providers::MAX_ACTIVE_PAGE_BYTES;
 
     /// A model's context (router) and the current epoch (epoch controller).
     type ModelAndEpoch = Result<(ModelContext, EpochId), RegistryError>;
     /// The stakes (in a pool) of some providers, in order.
     type Stakes = Result<Vec<Balance>, RegistryError>;
-    /// A pool's answer to a cluster call: one result per id, in order.
-    type PoolResults = Result<Vec<Result<Balance, StakingError>>, RegistryError>;
 
     /// The contracts the registry calls and its registration switch.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,20 +68,9 @@ pub mod provider_registry {
         access: AccessControl,
         /// "RCFG": the router, the epoch controller, the registration switch.
         config: Lazy<RegistryConfig, ManualKey<0x5243_4647>>,
-        /// "PCNT": ids registered now.
-        provider_count: Lazy<u32, ManualKey<0x5043_4e54>>,
-        /// "PROV": id → record.
-        providers: Mapping<ProviderId, ProviderRecord, ManualKey<0x5052_4f56>>,
-        /// "META": id → metadata JSON.
-        metadata: Mapping<ProviderId, String, ManualKey<0x4d45_5441>>,
-        /// "OIDX": (owner, position) → id; append-only.
-        owner_providers: Mapping<(AccountId, u32), ProviderId, ManualKey<0x4f49_4458>>,
-        /// "OCNT": owner → number of ids in `owner_providers`.
-        owner_provider_count: Mapping<AccountId, u32, ManualKey<0x4f43_4e54>>,
-        /// "MIDX": (model, position) → id; append-only.
-        model_providers: Mapping<(ModelId, u32), ProviderId, ManualKey<0x4d49_4458>>,
-        /// "MCNT": model → number of ids in `model_providers`.
-        model_provider_count: Mapping<ModelId, u32, ManualKey<0x4d43_4e54>>,
+        /// `PCNT`, `PROV`, `META`, `OIDX`, `OCNT`, `MIDX`, `MCNT`: the providers, their
+        /// metadata, the owner and model indexes and the live count.
+        providers: Providers,
         /// "V2NT", only in the `upgrade-v2` test build: the item a later version adds.
         #[cfg(feature = "upgrade-v2")]
         upgrade_note: Lazy<u32, ManualKey<0x5632_4e54>>,
@@ -107,13 +90,7 @@ pub mod provider_registry {
             Self {
                 access: AccessControl::new(Self::env().caller()),
                 config,
-                provider_count: Lazy::new(),
-                providers: Mapping::default(),
-                metadata: Mapping::default(),
-                owner_providers: Mapping::default(),
-                owner_provider_count: Mapping::default(),
-                model_providers: Mapping::default(),
-                model_provider_count: Mapping::default(),
+                providers: Providers::default(),
                 #[cfg(feature = "upgrade-v2")]
                 upgrade_note: Lazy::new(),
             }
@@ -180,7 +157,7 @@ pub mod provider_registry {
             self.access.ensure_not_paused()?;
             self.owned_record(&id)?;
             validate_metadata(&metadata)?;
-            self.metadata.insert(&id, &metadata);
+            self.providers.set_metadata(&id, &metadata);
             self.env()
                 .emit_event(ProviderMetadataUpdated { id, metadata });
             Ok(())
@@ -461,7 +438,7 @@ pub mod provider_registry {
         #[ink(message)]
         pub fn get_provider(&self, id: ProviderId) -> Option<ProviderInfo> {
             let record = self.providers.get(&id)?;
-            let metadata = self.metadata.get(&id).unwrap_or_default();
+            let metadata = self.providers.metadata(&id);
             Some(ProviderInfo::new(id, record, metadata))
         }
 
@@ -496,20 +473,13 @@ pub mod provider_registry {
         /// `MAX_PROVIDERS_PER_OWNER`).
         #[ink(message)]
         pub fn get_provider_ids_by_owner(&self, owner: AccountId) -> Vec<ProviderId> {
-            let count = self
-                .owner_provider_count
-                .get(owner)
-                .unwrap_or(0)
-                .min(MAX_PROVIDERS_PER_OWNER);
-            (0..count)
-                .filter_map(|position| self.owner_providers.get((owner, position)))
-                .collect()
+            self.providers.ids_by_owner(owner)
         }
 
         /// How many providers of `model_id` are registered now (deregistered ids leave).
         #[ink(message)]
         pub fn provider_count_by_model(&self, model_id: ModelId) -> u32 {
-            self.model_provider_count.get(model_id).unwrap_or(0)
+            self.providers.count_by_model(model_id)
         }
 
         /// The ids registered for `model_id` at positions `start..start + limit` (`limit`
@@ -521,10 +491,7 @@ pub mod provider_registry {
             start: u32,
             limit: u32,
         ) -> Vec<ProviderId> {
-            let end = self.page_end(model_id, start, limit);
-            (start..end)
-                .filter_map(|position| self.model_providers.get((model_id, position)))
-                .collect()
+            self.providers.ids_by_model(model_id, start, limit)
         }
 
         /// The active providers of `model_id` among positions `start..start + limit` of its
@@ -551,7 +518,7 @@ pub mod provider_registry {
         /// How many providers are registered now (deregistered ids leave).
         #[ink(message)]
         pub fn provider_count(&self) -> u32 {
-            self.provider_count.get().unwrap_or(0)
+            self.providers.count()
         }
 
         /// Whether registration whitelists.
@@ -700,26 +667,10 @@ pub mod provider_registry {
             self.access.ensure_not_paused()?;
             validate_provider_id(&id)?;
             validate_metadata(&metadata)?;
-            ensure!(
-                !self.providers.contains(&id),
-                RegistryError::ProviderAlreadyRegistered
-            );
             let owner = self.env().caller();
-            let owned = self.owner_provider_count.get(owner).unwrap_or(0);
-            ensure!(
-                owned < MAX_PROVIDERS_PER_OWNER,
-                RegistryError::TooManyProviders
-            );
+            let admission = self.providers.admit(&id, owner)?;
             let (model, epoch) = model_and_epoch(model_id)?;
             ensure!(model.enabled, RegistryError::ModelDisabled);
-            let of_model = self.provider_count_by_model(model_id);
-            let provider_count = self
-                .provider_count()
-                .checked_add(1)
-                .ok_or(RegistryError::Overflow)?;
-            let owned_after = owned.checked_add(1).ok_or(RegistryError::Overflow)?;
-            let of_model_after = of_model.checked_add(1).ok_or(RegistryError::Overflow)?;
-
             let record = ProviderRecord {
                 owner,
                 model_id,
@@ -729,17 +680,11 @@ pub mod provider_registry {
                 whitelisted: self.config().auto_whitelist,
                 jailed_until: 0,
                 deactivated: false,
-                owner_position: owned,
-                model_position: of_model,
+                // Set by `Providers::add`.
+                owner_position: 0,
+                model_position: 0,
             };
-            // Every value is size-checked above, so each fits ink!'s 16 KiB buffer.
-            self.providers.insert(&id, &record);
-            self.metadata.insert(&id, &metadata);
-            self.owner_providers.insert((owner, owned), &id);
-            self.owner_provider_count.insert(owner, &owned_after);
-            self.model_providers.insert((model_id, of_model), &id);
-            self.model_provider_count.insert(model_id, &of_model_after);
-            self.provider_count.set(&provider_count);
+            let record = self.providers.add(&id, admission, record, &metadata)?;
 
             self.env().emit_event(ProviderRegistered {
                 id: id.clone(),
@@ -769,59 +714,10 @@ pub mod provider_registry {
                 ProviderView,
             ) -> Result<Balance, RegistryError>,
         ) -> Result<(), RegistryError> {
-            let record = self
-                .providers
-                .get(&id)
-                .ok_or(RegistryError::ProviderNotFound)?;
-            let epoch = current_epoch()?;
-            ensure!(
-                epoch == 0 || !record.jailed_at(epoch),
-                RegistryError::Jailed {
-                    until_epoch: record.jailed_until
-                }
-            );
+            let record = self.providers.find(&id)?;
+            permissions::ensure_may_leave(&record, current_epoch()?)?;
             let returned_stake = empty_pool(record.pool, id.clone(), record.view())?;
-
-            let owned = self.owner_provider_count.get(record.owner).unwrap_or(0);
-            let of_model = self.provider_count_by_model(record.model_id);
-            let (Some(last_owned), Some(last_of_model), Some(provider_count)) = (
-                owned.checked_sub(1),
-                of_model.checked_sub(1),
-                self.provider_count().checked_sub(1),
-            ) else {
-                return Err(RegistryError::Overflow);
-            };
-            // Owner index: the last id moves into the freed position.
-            if let Some(moved) = self.owner_providers.get((record.owner, last_owned)) {
-                if last_owned != record.owner_position {
-                    self.owner_providers
-                        .insert((record.owner, record.owner_position), &moved);
-                    if let Some(mut moved_record) = self.providers.get(&moved) {
-                        moved_record.owner_position = record.owner_position;
-                        self.providers.insert(&moved, &moved_record);
-                    }
-                }
-            }
-            self.owner_providers.remove((record.owner, last_owned));
-            self.owner_provider_count.insert(record.owner, &last_owned);
-            // Model index: likewise.
-            if let Some(moved) = self.model_providers.get((record.model_id, last_of_model)) {
-                if last_of_model != record.model_position {
-                    self.model_providers
-                        .insert((record.model_id, record.model_position), &moved);
-                    if let Some(mut moved_record) = self.providers.get(&moved) {
-                        moved_record.model_position = record.model_position;
-                        self.providers.insert(&moved, &moved_record);
-                    }
-                }
-            }
-            self.model_providers
-                .remove((record.model_id, last_of_model));
-            self.model_provider_count
-                .insert(record.model_id, &last_of_model);
-            self.providers.remove(&id);
-            self.metadata.remove(&id);
-            self.provider_count.set(&provider_count);
+            self.providers.remove(&id, &record)?;
             self.env().emit_event(ProviderDeregistered {
                 id,
                 model_id: record.model_id,
@@ -840,19 +736,10 @@ pub mod provider_registry {
             current_epoch: impl FnOnce() -> Result<EpochId, RegistryError>,
         ) -> Result<(), RegistryError> {
             self.access.ensure_role(Role::Whitelister)?;
-            ensure!(
-                (1..=MAX_JAIL_EPOCHS).contains(&epochs),
-                RegistryError::JailEpochsOutOfBounds
-            );
-            let mut record = self
-                .providers
-                .get(&id)
-                .ok_or(RegistryError::ProviderNotFound)?;
-            let jailed_until = current_epoch()?
-                .checked_add(epochs)
-                .ok_or(RegistryError::Overflow)?;
-            record.jailed_until = jailed_until;
-            self.providers.insert(&id, &record);
+            permissions::check_jail_epochs(epochs)?;
+            let mut record = self.providers.find(&id)?;
+            let jailed_until = permissions::jail(&mut record, current_epoch()?, epochs)?;
+            self.providers.save(&id, &record);
             self.env().emit_event(ProviderJailed {
                 id,
                 epochs,
@@ -868,13 +755,9 @@ pub mod provider_registry {
             current_epoch: impl FnOnce() -> Result<EpochId, RegistryError>,
         ) -> Result<(), RegistryError> {
             self.access.ensure_role(Role::Whitelister)?;
-            let mut record = self
-                .providers
-                .get(&id)
-                .ok_or(RegistryError::ProviderNotFound)?;
-            ensure!(record.jailed_at(current_epoch()?), RegistryError::NotJailed);
-            record.jailed_until = 0;
-            self.providers.insert(&id, &record);
+            let mut record = self.providers.find(&id)?;
+            permissions::unjail(&mut record, current_epoch()?)?;
+            self.providers.save(&id, &record);
             self.env().emit_event(ProviderUnjailed { id });
             Ok(())
         }
@@ -884,94 +767,16 @@ pub mod provider_registry {
         /// `MAX_CLUSTER_POOLS_PER_CALL` pools), and collects the outcome in the owner's index
         /// order; `next_start` names the first provider left for the next page. A failed pool call is
         /// recorded for each of its ids, never propagated: a callee's `Err` reverts only its
-        /// own frame.
+        /// own frame. See `cluster.rs`.
         pub(crate) fn run_cluster(
             &self,
             owner: AccountId,
             start: u32,
-            mut pool_call: impl FnMut(AccountId, Vec<(ProviderId, ProviderView)>) -> PoolResults,
+            pool_call: impl FnMut(AccountId, Vec<(ProviderId, ProviderView)>) -> PoolResults,
         ) -> Result<ClusterOutcome, RegistryError> {
-            let ids = self.get_provider_ids_by_owner(owner);
-            let start_index = start as usize;
-            // This page's ids with their pools, and the distinct pools in order.
-            let mut page: Vec<(ProviderId, ProviderRecord)> = Vec::new();
-            let mut pools: Vec<AccountId> = Vec::new();
-            let mut next_start = None;
-            // The page's proof cost in units of one provider (see `CLUSTER_CALL_BUDGET`).
-            let mut cost: u32 = 0;
-            // Bound: at most MAX_PROVIDERS_PER_OWNER ids.
-            for (offset, id) in ids.into_iter().enumerate().skip(start_index) {
-                // Every indexed id has a record: deregistration removes both together.
-                let Some(record) = self.providers.get(&id) else {
-                    continue;
-                };
-                let new_pool = !pools.contains(&record.pool);
-                let extra = if new_pool && !pools.is_empty() {
-                    CLUSTER_EXTRA_POOL_COST
-                } else {
-                    0
-                };
-                let next_cost = cost.saturating_add(1).saturating_add(extra);
-                if !page.is_empty()
-                    && (next_cost > CLUSTER_CALL_BUDGET
-                        || (new_pool && pools.len() >= MAX_CLUSTER_POOLS_PER_CALL as usize))
-                {
-                    next_start = Some(offset as u32);
-                    break;
-                }
-                cost = next_cost;
-                if new_pool {
-                    pools.push(record.pool);
-                }
-                page.push((id, record));
-            }
-            let mut results: Vec<Option<Result<Balance, StakingError>>> =
-                page.iter().map(|_| None).collect();
-            // Bound: at most MAX_CLUSTER_POOLS_PER_CALL pools.
-            for pool in pools {
-                let members: Vec<usize> = (0..page.len())
-                    .filter(|&index| page[index].1.pool == pool)
-                    .collect();
-                let entries = members
-                    .iter()
-                    .map(|&index| (page[index].0.clone(), page[index].1.view()))
-                    .collect();
-                match pool_call(pool, entries) {
-                    Ok(answers) if answers.len() == members.len() => {
-                        for (index, answer) in members.into_iter().zip(answers) {
-                            results[index] = Some(answer);
-                        }
-                    }
-                    Ok(_) => {
-                        for index in members {
-                            results[index] = Some(Err(StakingError::CrossContractCall));
-                        }
-                    }
-                    Err(error) => {
-                        let error = calls::staking_error(error);
-                        for index in members {
-                            results[index] = Some(Err(error.clone()));
-                        }
-                    }
-                }
-            }
-            let mut outcome = ClusterOutcome {
-                next_start,
-                ..ClusterOutcome::default()
-            };
-            for ((id, _), result) in page.into_iter().zip(results) {
-                match result.unwrap_or(Err(StakingError::CrossContractCall)) {
-                    Ok(amount) => {
-                        outcome.total = outcome
-                            .total
-                            .checked_add(amount)
-                            .ok_or(RegistryError::Overflow)?;
-                        outcome.succeeded.push(id);
-                    }
-                    Err(error) => outcome.failed.push((id, error)),
-                }
-            }
-            Ok(outcome)
+            let ids = self.providers.ids_by_owner(owner);
+            let page = cluster::plan(ids, start, |id| self.providers.get(id));
+            cluster::execute(page, pool_call)
         }
 
         // ---- Upgrade probe: only in the `upgrade-v2` test build ----------------------------
@@ -1028,14 +833,8 @@ pub mod provider_registry {
 
         /// The record of `id` if the caller owns it.
         fn owned_record(&self, id: &ProviderId) -> Result<ProviderRecord, RegistryError> {
-            let record = self
-                .providers
-                .get(id)
-                .ok_or(RegistryError::ProviderNotFound)?;
-            ensure!(
-                record.owner == self.env().caller(),
-                RegistryError::NotProviderOwner
-            );
+            let record = self.providers.find(id)?;
+            permissions::ensure_owner(&record, self.env().caller())?;
             Ok(record)
         }
 
@@ -1048,15 +847,8 @@ pub mod provider_registry {
                 self.access.ensure_not_paused()?;
             }
             let mut record = self.owned_record(id)?;
-            if record.deactivated == deactivated {
-                return Err(if deactivated {
-                    RegistryError::AlreadyDeactivated
-                } else {
-                    RegistryError::NotDeactivated
-                });
-            }
-            record.deactivated = deactivated;
-            self.providers.insert(id, &record);
+            permissions::set_deactivated(&mut record, deactivated)?;
+            self.providers.save(id, &record);
             Ok(())
         }
 
@@ -1066,23 +858,15 @@ pub mod provider_registry {
             whitelisted: bool,
         ) -> Result<(), RegistryError> {
             self.access.ensure_role(Role::Whitelister)?;
-            ensure!(
-                (1..=MAX_BATCH_SIZE).contains(&ids.len()),
-                RegistryError::InvalidBatchSize
-            );
+            permissions::check_batch_size(ids.len())?;
             // Every id is checked before the first write (≤ MAX_BATCH_SIZE reads).
             let records = ids
                 .iter()
-                .map(|id| {
-                    self.providers
-                        .get(id)
-                        .ok_or(RegistryError::ProviderNotFound)
-                })
+                .map(|id| self.providers.find(id))
                 .collect::<Result<Vec<_>, _>>()?;
             for (id, mut record) in ids.into_iter().zip(records) {
-                if record.whitelisted != whitelisted {
-                    record.whitelisted = whitelisted;
-                    self.providers.insert(&id, &record);
+                if permissions::set_whitelisted(&mut record, whitelisted) {
+                    self.providers.save(&id, &record);
                 }
                 if whitelisted {
                     self.env().emit_event(ProviderWhitelisted { id });
@@ -1104,7 +888,7 @@ pub mod provider_registry {
             let Some(record) = self.providers.get(id) else {
                 return Ok(false);
             };
-            if record.deactivated || !record.whitelisted {
+            if !record.may_be_active() {
                 return Ok(false);
             }
             let (model, epoch) = model_and_epoch(record.model_id)?;
@@ -1126,8 +910,8 @@ pub mod provider_registry {
             model_and_epoch: impl FnOnce(ModelId) -> ModelAndEpoch,
             stakes: impl FnOnce(AccountId, Vec<ProviderId>) -> Stakes,
         ) -> ActiveProvidersPage {
-            let count = self.provider_count_by_model(model_id);
-            let end = self.page_end(model_id, start, limit);
+            let count = self.providers.count_by_model(model_id);
+            let end = self.providers.page_end(model_id, start, limit);
             let (providers, scanned_to) = self
                 .scan_active(model_id, start, end, model_and_epoch, stakes)
                 .unwrap_or((Vec::new(), end));
@@ -1135,14 +919,6 @@ pub mod provider_registry {
                 providers,
                 next_start: (scanned_to < count).then_some(scanned_to),
             }
-        }
-
-        /// End of the page `start..start + limit` of `model_id`'s list.
-        fn page_end(&self, model_id: ModelId, start: u32, limit: u32) -> u32 {
-            // Saturating is exact here: the end is capped at the list length anyway.
-            start
-                .saturating_add(limit.min(MAX_PAGE_SIZE))
-                .min(self.provider_count_by_model(model_id))
         }
 
         /// The active providers at positions `start..end` of `model_id`'s list, and the
@@ -1163,36 +939,21 @@ pub mod provider_registry {
                 return Ok((Vec::new(), end));
             }
             // ≤ MAX_PAGE_SIZE positions; only eligible providers cost a stake lookup.
-            let candidates: Vec<(u32, ProviderId, ProviderRecord)> = (start..end)
-                .filter_map(|position| {
-                    let id = self.model_providers.get((model_id, position))?;
-                    let record = self.providers.get(&id)?;
-                    record.eligible_at(epoch).then_some((position, id, record))
-                })
-                .collect();
+            let candidates = self
+                .providers
+                .eligible_by_model(model_id, start, end, epoch);
             if candidates.is_empty() {
                 return Ok((Vec::new(), end));
             }
             let ids = candidates.iter().map(|(_, id, _)| id.clone()).collect();
             let stakes = stakes(model.pool, ids)?;
-
-            let mut page = Vec::new();
-            let mut page_bytes: usize = 0;
-            for ((position, id, record), stake) in candidates.into_iter().zip(stakes) {
-                if !is_active(&record, epoch, &model, stake) {
-                    continue;
-                }
-                let metadata = self.metadata.get(&id).unwrap_or_default();
-                // Bounded: ≤ MAX_PAGE_SIZE entries of ≤ 64 + 1024 bytes each.
-                page_bytes = page_bytes
-                    .saturating_add(id.len())
-                    .saturating_add(metadata.len());
-                if page_bytes > MAX_ACTIVE_PAGE_BYTES {
-                    return Ok((page, position));
-                }
-                page.push(ActiveProvider { id, metadata });
-            }
-            Ok((page, end))
+            let active = candidates
+                .into_iter()
+                .zip(stakes)
+                .filter(|((_, _, record), stake)| is_active(record, epoch, &model, *stake))
+                .map(|((position, id, _), _)| (position, id));
+            let (page, left_out) = self.providers.with_metadata(active);
+            Ok((page, left_out.unwrap_or(end)))
         }
     }
 

@@ -1,8 +1,13 @@
 //! The registry's stored record and the values its messages return.
 use func_interfaces::{
-    AccountId, Balance, EpochId, ModelContext, ModelId, ProviderId, ProviderView, StakingError,
+    AccountId, Balance, EpochId, ModelId, ProviderId, ProviderView, StakingError,
 };
 use ink::prelude::{string::String, vec::Vec};
+
+/// The standing rules (jail, whitelist, the five conditions of an active provider) are in
+/// `permissions.rs`, which also adds `jailed_at`, `whitelisted_at` and `eligible_at` to
+/// [`ProviderRecord`].
+pub use crate::permissions::is_active;
 
 /// What the registry stores per provider (its metadata is kept apart, so that reading the
 /// record stays cheap).
@@ -43,34 +48,6 @@ impl ProviderRecord {
             deactivated: self.deactivated,
         }
     }
-
-    /// Jailed in `epoch`.
-    pub fn jailed_at(&self, epoch: EpochId) -> bool {
-        epoch < self.jailed_until
-    }
-
-    /// On the whitelist and not jailed in `epoch`.
-    pub fn whitelisted_at(&self, epoch: EpochId) -> bool {
-        self.whitelisted && !self.jailed_at(epoch)
-    }
-
-    /// The provider's own conditions for being active in `epoch`: not deactivated, whitelisted,
-    /// not jailed. The model's and the stake's are checked by [`is_active`].
-    pub fn eligible_at(&self, epoch: EpochId) -> bool {
-        !self.deactivated && self.whitelisted_at(epoch)
-    }
-}
-
-/// The five conditions of an active provider: registered (`record` exists), not deactivated,
-/// whitelisted and not jailed in `epoch`, model enabled, `stake` at least the model's stake
-/// amount.
-pub fn is_active(
-    record: &ProviderRecord,
-    epoch: EpochId,
-    model: &ModelContext,
-    stake: Balance,
-) -> bool {
-    record.eligible_at(epoch) && model.enabled && stake >= model.stake_amount
 }
 
 /// Everything known about a provider (`get_provider`).
@@ -173,14 +150,6 @@ mod tests {
         }
     }
 
-    fn model(stake_amount: Balance, enabled: bool) -> ModelContext {
-        ModelContext {
-            stake_amount,
-            enabled,
-            pool: AccountId::from([2; 32]),
-        }
-    }
-
     #[test]
     fn view_copies_the_pool_relevant_fields() {
         let record = ProviderRecord {
@@ -198,61 +167,6 @@ mod tests {
                 deactivated: true,
             }
         );
-    }
-
-    #[test]
-    fn jailed_while_epoch_is_before_jailed_until() {
-        let record = ProviderRecord {
-            jailed_until: 5,
-            ..record()
-        };
-        assert!(record.jailed_at(4));
-        assert!(!record.jailed_at(5));
-        assert!(!record.whitelisted_at(4));
-        assert!(record.whitelisted_at(5));
-        assert!(!ProviderRecord {
-            jailed_until: 0,
-            ..record
-        }
-        .jailed_at(0));
-    }
-
-    #[test]
-    fn whitelisted_at_needs_the_whitelist_flag() {
-        let record = ProviderRecord {
-            whitelisted: false,
-            ..record()
-        };
-        assert!(!record.whitelisted_at(1));
-        assert!(!record.eligible_at(1));
-    }
-
-    #[test]
-    fn is_active_needs_all_five_conditions() {
-        let ok = record();
-        assert!(is_active(&ok, 3, &model(100, true), 100));
-        assert!(is_active(&ok, 3, &model(100, true), 101));
-        assert!(!is_active(&ok, 3, &model(100, true), 99), "under-staked");
-        assert!(
-            !is_active(&ok, 3, &model(100, false), 100),
-            "model disabled"
-        );
-        let deactivated = ProviderRecord {
-            deactivated: true,
-            ..record()
-        };
-        assert!(!is_active(&deactivated, 3, &model(100, true), 100));
-        let unlisted = ProviderRecord {
-            whitelisted: false,
-            ..record()
-        };
-        assert!(!is_active(&unlisted, 3, &model(100, true), 100));
-        let jailed = ProviderRecord {
-            jailed_until: 4,
-            ..record()
-        };
-        assert!(!is_active(&jailed, 3, &model(100, true), 100));
-        assert!(is_active(&jailed, 4, &model(100, true), 100), "jail over");
     }
 
     #[test]
