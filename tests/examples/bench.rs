@@ -1702,19 +1702,26 @@ fn targets(recorder: &Recorder, node: &NodeInfo, code_sizes: &[(String, u64)]) -
         proof_target(format!("{key} proof_size"), &key, &mut targets);
         covered.push(key);
     }
+    // A block limit applies to each transaction: the report's batch is `record_provider_shards`;
+    // `set_epoch_reward` is a transaction of its own, checked with every other message. The
+    // two summed are still printed in the table (`reward_report`).
     let report_key = format!(
-        "provider_staking.reward_report[{}]",
+        "provider_staking.record_provider_shards[{}]",
         providers(MAX_BATCH_SIZE)
     );
     proof_target(
         format!(
-            "scheduler report at the batch bound ({MAX_BATCH_SIZE}: set_epoch_reward + \
-             record_provider_shards), proof_size"
+            "scheduler report at the batch bound (record_provider_shards of {MAX_BATCH_SIZE}; \
+             set_epoch_reward is its own transaction), proof_size"
         ),
         &report_key,
         &mut targets,
     );
     covered.push(report_key);
+    covered.push(format!(
+        "provider_staking.reward_report[{}]",
+        providers(MAX_BATCH_SIZE)
+    ));
     targets.extend(scale_run_report());
     let whitelist_key = format!("provider_registry.whitelist[{MAX_BATCH_SIZE} ids]");
     proof_target(

@@ -209,8 +209,9 @@ mod tests {
         let page = plan(ids.clone(), 0, &lookup);
         assert_eq!(page.providers.len(), CLUSTER_CALL_BUDGET as usize);
         assert_eq!(page.next_start, Some(CLUSTER_CALL_BUDGET));
-        assert_eq!(page.pools, vec![(pool(1), vec![0, 1, 2, 3])]);
-        let last = plan(ids, 8, &lookup);
+        let budget = CLUSTER_CALL_BUDGET as usize;
+        assert_eq!(page.pools, vec![(pool(1), (0..budget).collect::<Vec<_>>())]);
+        let last = plan(ids, 10 - 2, &lookup);
         assert_eq!(page_ids(&last), vec![id(8), id(9)]);
         assert_eq!(last.next_start, None);
     }
@@ -241,9 +242,10 @@ mod tests {
             asked.push(id.clone());
             lookup(id)
         });
-        assert_eq!(page_ids(&page), vec![id(2), id(3), id(4), id(5)]);
+        let end = 2 + CLUSTER_CALL_BUDGET as usize;
+        assert_eq!(page_ids(&page), (2..end).map(id).collect::<Vec<_>>());
         // The first id of the next page is read to find that it does not fit.
-        assert_eq!(asked, (2..7).map(id).collect::<Vec<_>>());
+        assert_eq!(asked, (2..=end).map(id).collect::<Vec<_>>());
     }
 
     #[test]
@@ -252,8 +254,11 @@ mod tests {
         let page = plan(ids, 0, |asked| {
             (*asked != id(1)).then(|| lookup(asked)).flatten()
         });
-        assert_eq!(page_ids(&page), vec![id(0), id(2), id(3), id(4)]);
-        assert_eq!(page.next_start, Some(5));
+        // Index positions 0, 2, 3, … fill the budget; position 1 has no record.
+        let end = 1 + CLUSTER_CALL_BUDGET as usize;
+        let expected: Vec<_> = (0..end).filter(|&n| n != 1).map(id).collect();
+        assert_eq!(page_ids(&page), expected);
+        assert_eq!(page.next_start, Some(end as u32));
     }
 
     #[test]

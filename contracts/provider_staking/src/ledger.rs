@@ -338,6 +338,12 @@ impl RewardLedger {
         entry_of_epoch(len, epoch, |index| self.entry(earner, index)).map_or(0, |e| e.shards)
     }
 
+    /// Entries in `earner`'s ledger: the epochs reports have folded (tests).
+    #[cfg(test)]
+    pub(crate) fn ledger_len(&self, earner: &Earner) -> u32 {
+        self.accounts.get(earner).unwrap_or_default().ledger_len
+    }
+
     /// Last epoch `earner` claimed (0: none).
     pub fn claimed_through(&self, earner: &Earner) -> EpochId {
         self.accounts
@@ -608,7 +614,7 @@ impl RewardLedger {
         );
         let mut state = self.state();
         let finalized_through = state.finalized_through.max(info.last_claimable_epoch);
-        let mut settled = self.settle(earner, finalized_through)?;
+        let settled = self.settle(earner, finalized_through)?;
         let claimed_through = settled.account.claimed_through;
         let claimed_cumulative = settled.account.claimed_cumulative;
         ensure!(to > claimed_through, StakingError::AlreadyClaimed);
@@ -633,9 +639,14 @@ impl RewardLedger {
         ensure!(amount > 0, StakingError::NothingToClaim);
         state.funding.pay(amount)?;
 
-        settled.account.claimed_through = to;
-        settled.account.claimed_cumulative = cumulative;
-        self.commit(earner, settled);
+        // The fold stays in memory: a claim writes the account alone (with its ledger length
+        // as stored), so a cluster page does not write a ledger cell per final epoch of each
+        // provider. Reports fold the final epochs later, one at a time, to the same cumulative
+        // figures (a final epoch's reward never changes).
+        let mut account = settled.stored.unwrap_or_default();
+        account.claimed_through = to;
+        account.claimed_cumulative = cumulative;
+        self.accounts.insert(earner, &account);
         state.finalized_through = finalized_through;
         self.save(&state);
         Ok(amount)

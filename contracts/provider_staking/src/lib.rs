@@ -775,7 +775,8 @@ pub mod provider_staking {
         ) -> Result<Balance, StakingError> {
             let cfg = self.config();
             let info = calls::epoch_info(cfg.epoch_controller)?;
-            let amount = self.remove_stake(id, &view, forced, &info, cfg.model_id)?;
+            let finalized = self.finality(&info);
+            let amount = self.remove_stake(id, &view, forced, &info, (cfg.model_id, finalized))?;
             calls::transfer(cfg.token, view.owner, amount)?;
             Ok(amount)
         }
@@ -788,16 +789,12 @@ pub mod provider_staking {
             view: &ProviderView,
             forced: bool,
             info: &EpochInfo,
-            model_id: ModelId,
+            (model_id, finalized): (ModelId, EpochId),
         ) -> Result<Balance, StakingError> {
             if let Some(stake) = self.stakes.get(&id) {
                 // Ids change hands only after a full unstake, so this always holds.
                 ensure!(stake.owner == view.owner, StakingError::NotProviderOwner);
             }
-            let finalized = self
-                .rewards
-                .finalized_through()
-                .max(info.last_claimable_epoch);
             let stake = if forced {
                 self.stakes
                     .force_unstake(&id, info.current_epoch, finalized)?
@@ -813,6 +810,13 @@ pub mod provider_staking {
                 owner: stake.owner,
             });
             Ok(stake.amount)
+        }
+
+        /// Epochs up to this are final: the stored finality or the controller's, if ahead.
+        fn finality(&self, info: &EpochInfo) -> EpochId {
+            self.rewards
+                .finalized_through()
+                .max(info.last_claimable_epoch)
         }
 
         /// Claims what `view.owner` earned with `id` and pays it (already authorised).
@@ -937,8 +941,10 @@ pub mod provider_staking {
             ensure_cluster_size(&entries)?;
             let cfg = self.config();
             let info = calls::epoch_info(cfg.epoch_controller)?;
+            // Read once for the page: finality does not move within a call.
+            let finalized = self.finality(&info);
             let (results, total) = self.for_cluster(owner, entries, |pool, id, view| {
-                pool.remove_stake(id, view, false, &info, cfg.model_id)
+                pool.remove_stake(id, view, false, &info, (cfg.model_id, finalized))
             })?;
             if total > 0 {
                 calls::transfer(cfg.token, owner, total)?;

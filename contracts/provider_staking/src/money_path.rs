@@ -73,6 +73,20 @@ fn step() -> impl Strategy<Value = Step> {
     ]
 }
 
+/// Long runs of reports with few claims: pending lists grow past `FOLD_AT`, so reports fold
+/// (at most one epoch per provider each) while claims settle the rest in memory.
+fn report_heavy_step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        4 => (0..300u128).prop_map(|t| Step::Report(0, t, 30)),
+        8 => (0..PROVIDERS, 1..8u64).prop_map(|(p, s)| Step::Shards(0, p, s)),
+        3 => Just(Step::Advance(1)),
+        2 => (1_000..50_000u128).prop_map(Step::Fund),
+        2 => (0..PROVIDERS, 0..OWNERS).prop_map(|(p, o)| Step::Stake(p, o)),
+        1 => (0..PROVIDERS, 0..OWNERS).prop_map(|(p, o)| Step::Claim(p, o)),
+        1 => (0..OWNERS).prop_map(Step::ClusterClaim),
+    ]
+}
+
 fn id(p: u8) -> ProviderId {
     vec![b'p', p]
 }
@@ -430,4 +444,60 @@ proptest! {
         })
         .unwrap();
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 64,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn long_report_runs_fold_one_epoch_at_a_time_and_pay_exactly(
+        steps in proptest::collection::vec(report_heavy_step(), 100..300)
+    ) {
+        ink::env::test::run_test::<ink::env::DefaultEnvironment, _>(|_| {
+            let mut world = World::new();
+            for step in &steps {
+                world.apply(step);
+                world.check();
+            }
+            world.finish();
+            Ok(())
+        })
+        .unwrap();
+    }
+}
+
+/// A fixed long run: three providers reported in every epoch for 40 epochs, one claim midway.
+/// The pending lists pass `FOLD_AT`, reports fold one epoch at a time, and every reward is
+/// still paid exactly once (the model checks every step).
+#[test]
+fn a_long_report_run_folds_in_reports_and_pays_exactly() {
+    ink::env::test::run_test::<ink::env::DefaultEnvironment, _>(|_| {
+        let mut world = World::new();
+        world.apply(&Step::Fund(1_000_000));
+        for p in 0..PROVIDERS {
+            world.apply(&Step::Stake(p, p % OWNERS));
+        }
+        for epoch in 0..40u32 {
+            world.apply(&Step::Advance(1));
+            world.apply(&Step::Report(0, 90, 9));
+            for p in 0..PROVIDERS {
+                world.apply(&Step::Shards(0, p, 1 + u64::from(p)));
+            }
+            if epoch == 20 {
+                world.apply(&Step::Claim(0, 0));
+            }
+            world.check();
+        }
+        let folded: u32 = World::earners()
+            .iter()
+            .map(|earner| world.ledger.ledger_len(earner))
+            .sum();
+        assert!(folded > 0, "reports folded final epochs");
+        world.finish();
+        Ok(())
+    })
+    .unwrap();
 }

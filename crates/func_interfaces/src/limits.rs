@@ -17,7 +17,7 @@ pub const MAX_PROVIDERS_PER_OWNER: u32 = 32;
 /// account, pending list and folded ledger cells); an unstake page of 7, 1.183 MB. 4 units keep
 /// a page under 1.0 MB (438 KB + 3 × 138 KB ≈ 852 KB); an owner's further providers continue
 /// on the next page (`ClusterOutcome::next_start`).
-pub const CLUSTER_CALL_BUDGET: u32 = 4;
+pub const CLUSTER_CALL_BUDGET: u32 = 3;
 /// What a cluster page's second and later pools cost on top of their first provider, in the
 /// units of [`CLUSTER_CALL_BUDGET`] (a pool's code and first provider ≈ 345 KB ≈ 1 + 2 × 138 KB,
 /// rounded up). Unused while [`MAX_CLUSTER_POOLS_PER_CALL`] is 1.
