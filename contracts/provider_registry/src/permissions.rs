@@ -151,18 +151,7 @@ mod tests {
     use super::*;
 
     fn record() -> ProviderRecord {
-        ProviderRecord {
-            owner: AccountId::from([1; 32]),
-            model_id: 7,
-            pool: AccountId::from([2; 32]),
-            registered_at_block: 10,
-            registered_epoch: 3,
-            whitelisted: true,
-            jailed_until: 0,
-            deactivated: false,
-            owner_position: 0,
-            model_position: 0,
-        }
+        crate::types::sample_record()
     }
 
     fn model(stake_amount: Balance, enabled: bool) -> ModelContext {

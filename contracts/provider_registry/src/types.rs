@@ -131,23 +131,30 @@ pub struct ClusterOutcome {
     pub next_start: Option<u32>,
 }
 
+/// A whitelisted, unjailed, active record (owner `[1; 32]`, model 7, pool `[2; 32]`) for the
+/// unit tests of this crate.
+#[cfg(test)]
+pub(crate) fn sample_record() -> ProviderRecord {
+    ProviderRecord {
+        owner: AccountId::from([1; 32]),
+        model_id: 7,
+        pool: AccountId::from([2; 32]),
+        registered_at_block: 10,
+        registered_epoch: 3,
+        whitelisted: true,
+        jailed_until: 0,
+        deactivated: false,
+        owner_position: 0,
+        model_position: 0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn record() -> ProviderRecord {
-        ProviderRecord {
-            owner: AccountId::from([1; 32]),
-            model_id: 7,
-            pool: AccountId::from([2; 32]),
-            registered_at_block: 10,
-            registered_epoch: 3,
-            whitelisted: true,
-            jailed_until: 0,
-            deactivated: false,
-            owner_position: 0,
-            model_position: 0,
-        }
+        sample_record()
     }
 
     #[test]

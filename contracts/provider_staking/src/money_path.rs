@@ -423,6 +423,20 @@ impl World {
     }
 }
 
+/// Drives `steps` through a fresh world, checking it after each, then claims everything.
+fn run(steps: &[Step]) {
+    ink::env::test::run_test::<ink::env::DefaultEnvironment, _>(|_| {
+        let mut world = World::new();
+        for step in steps {
+            world.apply(step);
+            world.check();
+        }
+        world.finish();
+        Ok(())
+    })
+    .unwrap();
+}
+
 proptest! {
     #![proptest_config(ProptestConfig {
         cases: 256,
@@ -433,16 +447,7 @@ proptest! {
     fn money_is_conserved_and_every_earned_reward_is_paid_once(
         steps in proptest::collection::vec(step(), 1..80)
     ) {
-        ink::env::test::run_test::<ink::env::DefaultEnvironment, _>(|_| {
-            let mut world = World::new();
-            for step in &steps {
-                world.apply(step);
-                world.check();
-            }
-            world.finish();
-            Ok(())
-        })
-        .unwrap();
+        run(&steps);
     }
 }
 
@@ -456,16 +461,7 @@ proptest! {
     fn long_report_runs_fold_one_epoch_at_a_time_and_pay_exactly(
         steps in proptest::collection::vec(report_heavy_step(), 100..300)
     ) {
-        ink::env::test::run_test::<ink::env::DefaultEnvironment, _>(|_| {
-            let mut world = World::new();
-            for step in &steps {
-                world.apply(step);
-                world.check();
-            }
-            world.finish();
-            Ok(())
-        })
-        .unwrap();
+        run(&steps);
     }
 }
 
