@@ -259,7 +259,7 @@ pub mod provider_registry {
         /// one call per staking pool with all of the caller's ids in it, each pool paying its
         /// sum with one token transfer. One provider's failure does not stop the others; the
         /// outcome lists both. A call covers as many providers as fit one page's proof budget
-        /// (`CLUSTER_CALL_BUDGET`: 3 providers of one model, under 1.0 MB of proof; one pool
+        /// (`CLUSTER_CALL_BUDGET`: 2 providers of one model, under 1.0 MB of proof; one pool
         /// per call); `next_start` says where `claim_rewards_cluster_from` continues
         /// (never a silent cut).
         ///

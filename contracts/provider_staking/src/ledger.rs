@@ -21,6 +21,7 @@
 //!   pays the difference to what was already claimed: O(log n) storage reads in the number n of
 //!   rewarded epochs plus a fold of at most `MAX_REWARD_DELAY` epochs, whatever the range.
 use crate::funding::RewardFunding;
+use core::cell::RefCell;
 use func_interfaces::{
     ensure,
     limits::{MAX_BATCH_SIZE, MAX_BOOST_EPOCHS, MAX_REWARD_DELAY},
@@ -104,6 +105,9 @@ pub const FOLD_AT: usize = 8;
 pub struct RewardAccount {
     /// Number of ledger entries.
     pub ledger_len: u32,
+    /// Cumulative reward of the last ledger entry (0 while the ledger is empty), so that a
+    /// fold need not read that entry.
+    pub ledger_cumulative: Balance,
     /// Last epoch claimed (0: none).
     pub claimed_through: EpochId,
     /// Cumulative reward through `claimed_through`, all of it paid.
@@ -222,6 +226,33 @@ impl From<Folded> for Settled {
             pending_changed: folded.pending_changed,
         }
     }
+}
+
+/// Epoch reports read during one message, each read from storage at most once: the providers
+/// of a batch or of a cluster page mostly share their final pending epochs. Bound: the distinct
+/// epochs read, at most `FOLD_AT` + `MAX_REWARD_DELAY` per earner and mostly shared.
+#[derive(Debug, Default)]
+pub struct ReportCache(RefCell<Vec<(EpochId, EpochReward)>>);
+
+impl ReportCache {
+    fn get(&self, epoch: EpochId, read: impl FnOnce() -> EpochReward) -> EpochReward {
+        if let Some(&(_, reward)) = self.0.borrow().iter().find(|(e, _)| *e == epoch) {
+            return reward;
+        }
+        let reward = read();
+        self.0.borrow_mut().push((epoch, reward));
+        reward
+    }
+}
+
+/// The claims of one message (one provider, or a cluster page): the ledger's scalars are read
+/// once and written once ([`RewardLedger::begin_claims`], [`RewardLedger::end_claims`]), and
+/// each epoch report once.
+#[derive(Debug)]
+pub struct ClaimSession {
+    state: LedgerState,
+    reports: ReportCache,
+    changed: bool,
 }
 
 /// The ledger's scalars, one cell under their own key (`RLST`).
@@ -523,6 +554,8 @@ impl RewardLedger {
         let mut recorded = reward.recorded_shards;
         let mut allocated = reward.allocated;
         let mut updates = Vec::with_capacity(batch.0.len());
+        // The providers folding in this report mostly fold the same epoch: read it once.
+        let reports = ReportCache::default();
         // Bound: a batch holds at most MAX_BATCH_SIZE providers.
         for (id, shards) in batch.0 {
             let owner = holder(&id, epoch).ok_or(StakingError::NotStakedInEpoch {
@@ -566,7 +599,8 @@ impl RewardLedger {
             // Final epochs are folded only once the list is long, and only down to FOLD_AT (a
             // claim folds them all).
             let fold = pending.len().saturating_sub(FOLD_AT);
-            let settled = self.settle_list(&earner, pending, finalized_through, fold)?;
+            let settled =
+                self.settle_list(&earner, pending, finalized_through, (fold, &reports))?;
             ensure!(
                 settled.pending.len() <= MAX_REWARD_DELAY as usize,
                 StakingError::TooManyPendingEpochs
@@ -605,6 +639,38 @@ impl RewardLedger {
         to: EpochId,
         info: &EpochInfo,
     ) -> Result<Balance, StakingError> {
+        let mut session = self.begin_claims();
+        let amount = self.claim_in(&mut session, earner, from, to, info)?;
+        self.end_claims(session);
+        Ok(amount)
+    }
+
+    /// Starts the claims of one message: reads the ledger's scalars once.
+    pub fn begin_claims(&self) -> ClaimSession {
+        ClaimSession {
+            state: self.state(),
+            reports: ReportCache::default(),
+            changed: false,
+        }
+    }
+
+    /// Ends the claims of one message: writes the ledger's scalars once, if a claim paid.
+    pub fn end_claims(&mut self, session: ClaimSession) {
+        if session.changed {
+            self.save(&session.state);
+        }
+    }
+
+    /// [`Self::claim`] within `session`; a failed claim changes neither the ledger nor the
+    /// session. Same errors.
+    pub fn claim_in(
+        &mut self,
+        session: &mut ClaimSession,
+        earner: &Earner,
+        from: EpochId,
+        to: EpochId,
+        info: &EpochInfo,
+    ) -> Result<Balance, StakingError> {
         ensure!(from >= 1 && from <= to, StakingError::InvalidEpochRange);
         ensure!(
             to <= info.last_claimable_epoch,
@@ -612,9 +678,11 @@ impl RewardLedger {
                 last_claimable_epoch: info.last_claimable_epoch
             }
         );
-        let mut state = self.state();
-        let finalized_through = state.finalized_through.max(info.last_claimable_epoch);
-        let settled = self.settle(earner, finalized_through)?;
+        let finalized_through = session
+            .state
+            .finalized_through
+            .max(info.last_claimable_epoch);
+        let settled = self.settle(earner, finalized_through, &session.reports)?;
         let claimed_through = settled.account.claimed_through;
         let claimed_cumulative = settled.account.claimed_cumulative;
         ensure!(to > claimed_through, StakingError::AlreadyClaimed);
@@ -637,7 +705,7 @@ impl RewardLedger {
             .checked_sub(claimed_cumulative)
             .ok_or(StakingError::Overflow)?;
         ensure!(amount > 0, StakingError::NothingToClaim);
-        state.funding.pay(amount)?;
+        session.state.funding.pay(amount)?;
 
         // The fold stays in memory: a claim writes the account alone (with its ledger length
         // as stored), so a cluster page does not write a ledger cell per final epoch of each
@@ -647,8 +715,8 @@ impl RewardLedger {
         account.claimed_through = to;
         account.claimed_cumulative = cumulative;
         self.accounts.insert(earner, &account);
-        state.finalized_through = finalized_through;
-        self.save(&state);
+        session.state.finalized_through = finalized_through;
+        session.changed = true;
         Ok(amount)
     }
 
@@ -662,7 +730,7 @@ impl RewardLedger {
         earner: &Earner,
         info: &EpochInfo,
     ) -> Result<Balance, StakingError> {
-        let settled = self.settle(earner, self.finality(info))?;
+        let settled = self.settle(earner, self.finality(info), &ReportCache::default())?;
         let cumulative = self.cumulative_at(earner, &settled, info.last_claimable_epoch);
         // The frontier never moves back, so this is never below what was claimed.
         Ok(cumulative.saturating_sub(settled.account.claimed_cumulative))
@@ -690,11 +758,12 @@ impl RewardLedger {
             .checked_sub(cumulative_at(len, before, read))
             .ok_or(StakingError::Overflow)?;
         let mut total = in_ledger;
+        let reports = ReportCache::default();
         // Bound: the pending list holds at most MAX_REWARD_DELAY epochs.
         for entry in self.pending.get(earner).unwrap_or_default() {
             if entry.epoch > before && entry.epoch <= to {
                 total = total
-                    .checked_add(self.reward_in(entry)?)
+                    .checked_add(self.reward_in(entry, &reports)?)
                     .ok_or(StakingError::Overflow)?;
             }
         }
@@ -734,11 +803,17 @@ impl RewardLedger {
     }
 
     /// The reward of a pending epoch under the epoch's current report.
-    fn reward_in(&self, entry: PendingEpoch) -> Result<Balance, StakingError> {
+    fn reward_in(
+        &self,
+        entry: PendingEpoch,
+        reports: &ReportCache,
+    ) -> Result<Balance, StakingError> {
         if entry.shards == 0 {
             return Ok(0);
         }
-        let reward = self.epoch_reward(entry.epoch).unwrap_or_default();
+        let reward = reports.get(entry.epoch, || {
+            self.epoch_reward(entry.epoch).unwrap_or_default()
+        });
         pro_rata(reward.amount()?, entry.shards, reward.total_shards)
     }
 
@@ -749,10 +824,15 @@ impl RewardLedger {
 
     /// Reads `earner`'s account and pending list and folds, in memory, every pending epoch up
     /// to `finalized_through` into new ledger entries (epochs without reward add none).
-    fn settle(&self, earner: &Earner, finalized_through: EpochId) -> Result<Settled, StakingError> {
+    fn settle(
+        &self,
+        earner: &Earner,
+        finalized_through: EpochId,
+        reports: &ReportCache,
+    ) -> Result<Settled, StakingError> {
         let pending = self.pending.get(earner).unwrap_or_default();
         let account = self.accounts.get(earner).unwrap_or_default();
-        let mut folded = self.fold(earner, pending, finalized_through, usize::MAX, account)?;
+        let mut folded = self.fold(pending, finalized_through, (usize::MAX, reports), account)?;
         folded.pending_changed = folded.pending_len_changed;
         Ok(folded.into())
     }
@@ -765,14 +845,14 @@ impl RewardLedger {
         earner: &Earner,
         pending: Vec<PendingEpoch>,
         finalized_through: EpochId,
-        fold: usize,
+        (fold, reports): (usize, &ReportCache),
     ) -> Result<Settled, StakingError> {
         let finals = pending.partition_point(|entry| entry.epoch <= finalized_through);
         let account =
             (fold > 0 && finals > 0).then(|| self.accounts.get(earner).unwrap_or_default());
         let mut settled: Settled = match account {
             Some(account) => self
-                .fold(earner, pending, finalized_through, fold, account)?
+                .fold(pending, finalized_through, (fold, reports), account)?
                 .into(),
             None => Settled {
                 stored: None,
@@ -787,13 +867,12 @@ impl RewardLedger {
     }
 
     /// Folds the oldest epochs of `pending` up to `finalized_through`, at most `limit` of them,
-    /// onto the ledger of `stored`, `earner`'s account.
+    /// onto the ledger of `stored` (an earner's account), in memory.
     fn fold(
         &self,
-        earner: &Earner,
         mut pending: Vec<PendingEpoch>,
         finalized_through: EpochId,
-        limit: usize,
+        (limit, reports): (usize, &ReportCache),
         stored: RewardAccount,
     ) -> Result<Folded, StakingError> {
         let finals = pending
@@ -801,13 +880,10 @@ impl RewardLedger {
             .min(limit);
         let mut folded = Vec::new();
         if finals > 0 {
-            let mut cumulative = stored
-                .ledger_len
-                .checked_sub(1)
-                .map_or(0, |last| self.entry(earner, last).cumulative);
+            let mut cumulative = stored.ledger_cumulative;
             // Bound: the pending list holds at most MAX_REWARD_DELAY + FOLD_AT epochs.
             for &entry in &pending[..finals] {
-                let reward = self.reward_in(entry)?;
+                let reward = self.reward_in(entry, reports)?;
                 if reward > 0 {
                     cumulative = cumulative
                         .checked_add(reward)
@@ -826,10 +902,14 @@ impl RewardLedger {
             .ledger_len
             .checked_add(added)
             .ok_or(StakingError::Overflow)?;
+        let ledger_cumulative = folded
+            .last()
+            .map_or(stored.ledger_cumulative, |entry| entry.cumulative);
         Ok(Folded {
             stored,
             account: RewardAccount {
                 ledger_len,
+                ledger_cumulative,
                 ..stored
             },
             folded,

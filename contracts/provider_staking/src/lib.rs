@@ -25,7 +25,7 @@ pub mod provider_staking {
             RewardsFunded, RewardsWithdrawn, UnclaimableRewardReleased,
         },
         funding::RewardFunding,
-        ledger::{Boost, Earner, EpochReward, RewardLedger, ShardBatch},
+        ledger::{Boost, ClaimSession, Earner, EpochReward, RewardLedger, ShardBatch},
         stakes::{self, StakeInfo, StakePeriod, Stakes},
     };
     use func_interfaces::{
@@ -829,8 +829,15 @@ pub mod provider_staking {
         ) -> Result<Balance, StakingError> {
             let cfg = self.config();
             let info = self.epoch_info_released(&cfg)?;
-            let amount =
-                self.take_reward(id, &view, (from_epoch, to_epoch), &info, cfg.model_id)?;
+            let mut session = self.rewards.begin_claims();
+            let amount = self.take_reward(
+                id,
+                &view,
+                (from_epoch, to_epoch),
+                (&info, cfg.model_id),
+                &mut session,
+            )?;
+            self.rewards.end_claims(session);
             calls::transfer(cfg.token, view.owner, amount)?;
             Ok(amount)
         }
@@ -842,12 +849,14 @@ pub mod provider_staking {
             id: ProviderId,
             view: &ProviderView,
             (from_epoch, to_epoch): (EpochId, EpochId),
-            info: &EpochInfo,
-            model_id: ModelId,
+            (info, model_id): (&EpochInfo, ModelId),
+            session: &mut ClaimSession,
         ) -> Result<Balance, StakingError> {
             stakes::ensure_not_jailed(view, info.current_epoch)?;
             let earner = (id, view.owner);
-            let amount = self.rewards.claim(&earner, from_epoch, to_epoch, info)?;
+            let amount = self
+                .rewards
+                .claim_in(session, &earner, from_epoch, to_epoch, info)?;
             self.env().emit_event(ProviderClaimedRewards {
                 id: earner.0,
                 model_id,
@@ -922,9 +931,19 @@ pub mod provider_staking {
             ensure_cluster_size(&entries)?;
             let cfg = self.config();
             let info = self.epoch_info_released(&cfg)?;
+            // One session for the page: the ledger's scalars are read and written once, each
+            // epoch report read once.
+            let mut session = self.rewards.begin_claims();
             let (results, total) = self.for_cluster(owner, entries, |pool, id, view| {
-                pool.take_reward(id, view, (from_epoch, to_epoch), &info, cfg.model_id)
+                pool.take_reward(
+                    id,
+                    view,
+                    (from_epoch, to_epoch),
+                    (&info, cfg.model_id),
+                    &mut session,
+                )
             })?;
+            self.rewards.end_claims(session);
             if total > 0 {
                 calls::transfer(cfg.token, owner, total)?;
             }

@@ -324,12 +324,18 @@ impl World {
                 let mut paid = 0;
                 let mut expected = 0;
                 let mut claimed = Vec::new();
+                // As the pool's cluster call does: one session for the page.
+                let mut session = self.ledger.begin_claims();
                 for p in 0..PROVIDERS {
                     let earner = (id(p), owner(o));
                     let from = self.claimed_through.get(&earner).copied().unwrap_or(0) + 1;
                     let owed: Balance = (from..=to).map(|e| self.reward(&earner, e)).sum();
                     expected += owed;
-                    if let Ok(amount) = self.ledger.claim(&earner, from.min(to.max(1)), to, &info) {
+                    let range = (from.min(to.max(1)), to);
+                    if let Ok(amount) =
+                        self.ledger
+                            .claim_in(&mut session, &earner, range.0, range.1, &info)
+                    {
                         assert_eq!(amount, owed, "cluster claim of {earner:?}");
                         paid += amount;
                         claimed.push(earner);
@@ -337,6 +343,7 @@ impl World {
                         assert_eq!(owed, 0);
                     }
                 }
+                self.ledger.end_claims(session);
                 assert_eq!(paid, expected);
                 // One transfer of the sum.
                 self.pool_func -= paid;

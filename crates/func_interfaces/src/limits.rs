@@ -11,13 +11,14 @@ pub const MAX_MODEL_NAME_LEN: usize = 64;
 pub const MAX_PROVIDERS_PER_OWNER: u32 = 32;
 /// Proof budget of one cluster call (`claim_rewards_cluster`, `unstake_cluster` and their
 /// `*_from(start)` pages), in units of one more provider of the same pool. Measured on the dev
-/// node (`scripts/bench.sh`, 2026-11-29 at 6ecfb75): a claim page of 7 providers of one pool
-/// costs 1.264 MB of proof, 438 KB for the first provider (codes of the registry, the pool, the
-/// token, the epoch controller) and about 138 KB for each more (its record, stake, reward
-/// account, pending list and folded ledger cells); an unstake page of 7, 1.183 MB. 4 units keep
-/// a page under 1.0 MB (438 KB + 3 × 138 KB ≈ 852 KB); an owner's further providers continue
-/// on the next page (`ClusterOutcome::next_start`).
-pub const CLUSTER_CALL_BUDGET: u32 = 3;
+/// node (`scripts/bench.sh`, 2026-11-29, commit 008be64): a page of 1 provider costs 655 KB of
+/// proof for a claim and 594 KB for an unstake (the codes of the registry, the pool, the token
+/// and the epoch controller, and the owner's index); a page of 3 providers of one pool,
+/// 1.016 MB for both; so each more provider costs about 180 KB (its record, stake or reward
+/// account and pending list, the reports behind its final pending epochs, the pool's scalars).
+/// 2 units keep a page under 1.0 MB (≈ 835 KB); an owner's further providers continue on the
+/// next page (`ClusterOutcome::next_start`). (Pages of 7 measured 1.264 MB at 6ecfb75.)
+pub const CLUSTER_CALL_BUDGET: u32 = 2;
 /// What a cluster page's second and later pools cost on top of their first provider, in the
 /// units of [`CLUSTER_CALL_BUDGET`] (a pool's code and first provider ≈ 345 KB ≈ 1 + 2 × 138 KB,
 /// rounded up). Unused while [`MAX_CLUSTER_POOLS_PER_CALL`] is 1.
@@ -26,10 +27,11 @@ pub const CLUSTER_EXTRA_POOL_COST: u32 = 3;
 /// (claims of 2 providers in 2 pools with folds, 2026-11-29), over the 1.0 MB target.
 pub const MAX_CLUSTER_POOLS_PER_CALL: u32 = 1;
 /// Most ids in one whitelist / remove-from-whitelist call or one scheduler shard report.
-/// Measured (`scripts/bench.sh`, 2026-11-29): `record_provider_shards` costs 191 KB of proof
-/// plus about 31 KB per provider (its stake and its pending list), `whitelist` 126 KB plus
-/// about 27 KB per id (its record, read and written): 25 keep both under 1.0 MB (≈ 965 KB and
-/// ≈ 770 KB; ref_time ≈ 9 G and ≈ 14 G).
+/// Measured (`scripts/bench.sh`, 2026-11-29, commit 008be64): `record_provider_shards` of 25
+/// costs 983 KB of proof and 9.6 G ref_time (about 31 KB per provider: its stake and its
+/// pending list), `whitelist` of 25 775 KB and 13.3 G (about 27 KB per id). A report folds at
+/// most one final epoch per provider (`FOLD_AT` in the pool's ledger), which the scale run
+/// (`scripts/load.sh`) measures on top.
 pub const MAX_BATCH_SIZE: usize = 25;
 /// Largest page of a paginated view (models, providers of a model, active providers). Views
 /// are read by RPC dry-runs, where no proof limit applies (a page of 100 active providers
