@@ -791,17 +791,14 @@ pub mod provider_staking {
             info: &EpochInfo,
             (model_id, finalized): (ModelId, EpochId),
         ) -> Result<Balance, StakingError> {
-            if let Some(stake) = self.stakes.get(&id) {
-                // Ids change hands only after a full unstake, so this always holds.
-                ensure!(stake.owner == view.owner, StakingError::NotProviderOwner);
-            }
-            let stake = if forced {
-                self.stakes
-                    .force_unstake(&id, info.current_epoch, finalized)?
-            } else {
-                self.stakes
-                    .unstake(&id, info.current_epoch, info.min_epochs_locked, finalized)?
-            };
+            let lock = (!forced).then_some(info.min_epochs_locked);
+            let stake = self.stakes.unstake_for(
+                &id,
+                Some(view.owner),
+                lock,
+                info.current_epoch,
+                finalized,
+            )?;
             self.env().emit_event(ProviderUnstaked {
                 id,
                 model_id,

@@ -156,16 +156,13 @@ impl Stakes {
         min_epochs_locked: u32,
         finalized_through: EpochId,
     ) -> Result<StakeInfo, StakingError> {
-        let stake = self.get(id).ok_or(StakingError::NotStaked)?;
-        let unlock_epoch = stake
-            .last_stake_epoch
-            .checked_add(min_epochs_locked)
-            .ok_or(StakingError::Overflow)?;
-        ensure!(
-            current_epoch >= unlock_epoch,
-            StakingError::StillLocked { unlock_epoch }
-        );
-        self.remove(id, stake, current_epoch, finalized_through)
+        self.unstake_for(
+            id,
+            None,
+            Some(min_epochs_locked),
+            current_epoch,
+            finalized_through,
+        )
     }
 
     /// Removes `id`'s whole stake now, lock or not (governance release of a disputed id; the
@@ -179,7 +176,38 @@ impl Stakes {
         current_epoch: EpochId,
         finalized_through: EpochId,
     ) -> Result<StakeInfo, StakingError> {
+        self.unstake_for(id, None, None, current_epoch, finalized_through)
+    }
+
+    /// [`Self::unstake`] (with `lock` = `Some(min_epochs_locked)`) or [`Self::force_unstake`]
+    /// (`None`) for the stake of `owner`, when given: the stake is read once.
+    ///
+    /// # Errors
+    /// `NotStaked`; `NotProviderOwner` if `owner` does not hold the stake; `StillLocked`;
+    /// `Overflow`.
+    pub fn unstake_for(
+        &mut self,
+        id: &ProviderId,
+        owner: Option<AccountId>,
+        lock: Option<u32>,
+        current_epoch: EpochId,
+        finalized_through: EpochId,
+    ) -> Result<StakeInfo, StakingError> {
         let stake = self.get(id).ok_or(StakingError::NotStaked)?;
+        if let Some(owner) = owner {
+            // Ids change hands only after a full unstake, so this always holds.
+            ensure!(stake.owner == owner, StakingError::NotProviderOwner);
+        }
+        if let Some(min_epochs_locked) = lock {
+            let unlock_epoch = stake
+                .last_stake_epoch
+                .checked_add(min_epochs_locked)
+                .ok_or(StakingError::Overflow)?;
+            ensure!(
+                current_epoch >= unlock_epoch,
+                StakingError::StillLocked { unlock_epoch }
+            );
+        }
         self.remove(id, stake, current_epoch, finalized_through)
     }
 

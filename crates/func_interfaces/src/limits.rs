@@ -27,12 +27,13 @@ pub const CLUSTER_EXTRA_POOL_COST: u32 = 3;
 /// (claims of 2 providers in 2 pools with folds, 2026-11-29), over the 1.0 MB target.
 pub const MAX_CLUSTER_POOLS_PER_CALL: u32 = 1;
 /// Most ids in one whitelist / remove-from-whitelist call or one scheduler shard report.
-/// Measured (`scripts/bench.sh`, 2026-11-29, commit 008be64): `record_provider_shards` of 25
-/// costs 983 KB of proof and 9.6 G ref_time (about 31 KB per provider: its stake and its
-/// pending list), `whitelist` of 25 775 KB and 13.3 G (about 27 KB per id). A report folds at
-/// most one final epoch per provider (`FOLD_AT` in the pool's ledger), which the scale run
-/// (`scripts/load.sh`) measures on top.
-pub const MAX_BATCH_SIZE: usize = 25;
+/// Measured (2026-11-29): `record_provider_shards` costs about 150 KB of proof plus about 31 KB
+/// per provider (its stake and its pending list) when nothing folds (`scripts/bench.sh`: 983 KB
+/// for 25), and about 64 KB per provider when each folds its oldest final epoch, which every
+/// provider that has not claimed for `FOLD_AT` epochs does at every report (`scripts/load.sh`,
+/// commit cc12294: the heaviest batch of 25 measured 1.76 MB). 12 keep that worst case under
+/// 1.0 MB (≈ 920 KB); `whitelist` costs about 27 KB per id (12: ≈ 450 KB).
+pub const MAX_BATCH_SIZE: usize = 12;
 /// Largest page of a paginated view (models, providers of a model, active providers). Views
 /// are read by RPC dry-runs, where no proof limit applies (a page of 100 active providers
 /// measures 4.4 MB of proof and 29 G ref_time); a contract calling them on-chain must ask for
