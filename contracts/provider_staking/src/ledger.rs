@@ -114,6 +114,18 @@ pub struct RewardAccount {
     pub claimed_cumulative: Balance,
 }
 
+/// An earner's claim state and its pending epochs, one cell (`ERNR`): a report reads and writes
+/// it once per provider, fold or not, and a claim once. Removed only when both are empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct EarnerState {
+    pub account: RewardAccount,
+    /// Reported epochs not folded yet, in epoch order (≤ `MAX_REWARD_DELAY` not final, and
+    /// ≤ `FOLD_AT` in all once a report has folded).
+    pub pending: Vec<PendingEpoch>,
+}
+
 /// A valid boost: `amount` spread evenly over `epochs` epochs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Boost {
@@ -289,8 +301,7 @@ pub struct RewardLedger {
     /// are not final, so they lie within `MAX_REWARD_DELAY` epochs before the current one or
     /// within `MAX_BOOST_EPOCHS` after it.
     open_epochs: Lazy<Vec<EpochId>, ManualKey<0x4f50_454e>>, // "OPEN"
-    accounts: Mapping<Earner, RewardAccount, ManualKey<0x5241_4343>>, // "RACC"
-    pending: Mapping<Earner, Vec<PendingEpoch>, ManualKey<0x5045_4e44>>, // "PEND"
+    earners: Mapping<Earner, EarnerState, ManualKey<0x4552_4e52>>, // "ERNR"
     entries: Mapping<(Earner, u32), LedgerEntry, ManualKey<0x4c45_4447>>, // "LEDG"
 }
 
@@ -361,25 +372,28 @@ impl RewardLedger {
 
     /// Shards recorded for `earner` in `epoch` (0 if none).
     pub fn provider_shards(&self, earner: &Earner, epoch: EpochId) -> u64 {
-        let pending = self.pending.get(earner).unwrap_or_default();
-        if let Some(entry) = pending.iter().find(|entry| entry.epoch == epoch) {
+        let state = self.earner(earner);
+        if let Some(entry) = state.pending.iter().find(|entry| entry.epoch == epoch) {
             return entry.shards;
         }
-        let len = self.accounts.get(earner).unwrap_or_default().ledger_len;
+        let len = state.account.ledger_len;
         entry_of_epoch(len, epoch, |index| self.entry(earner, index)).map_or(0, |e| e.shards)
     }
 
     /// Entries in `earner`'s ledger: the epochs reports have folded (tests).
     #[cfg(test)]
     pub(crate) fn ledger_len(&self, earner: &Earner) -> u32 {
-        self.accounts.get(earner).unwrap_or_default().ledger_len
+        self.earner(earner).account.ledger_len
+    }
+
+    /// `earner`'s account and pending list (default: nothing earned or claimed yet).
+    pub fn earner(&self, earner: &Earner) -> EarnerState {
+        self.earners.get(earner).unwrap_or_default()
     }
 
     /// Last epoch `earner` claimed (0: none).
     pub fn claimed_through(&self, earner: &Earner) -> EpochId {
-        self.accounts
-            .get(earner)
-            .map_or(0, |account| account.claimed_through)
+        self.earner(earner).account.claimed_through
     }
 
     /// Adds `amount` to the reward funds.
@@ -563,7 +577,10 @@ impl RewardLedger {
                 epoch,
             })?;
             let earner = (id, owner);
-            let mut pending = self.pending.get(&earner).unwrap_or_default();
+            let EarnerState {
+                account,
+                mut pending,
+            } = self.earner(&earner);
             let position = pending.partition_point(|entry| entry.epoch < epoch);
             let listed = pending
                 .get(position)
@@ -600,7 +617,7 @@ impl RewardLedger {
             // claim folds them all).
             let fold = pending.len().saturating_sub(FOLD_AT);
             let settled =
-                self.settle_list(&earner, pending, finalized_through, (fold, &reports))?;
+                self.settle_list(account, pending, finalized_through, (fold, &reports))?;
             ensure!(
                 settled.pending.len() <= MAX_REWARD_DELAY as usize,
                 StakingError::TooManyPendingEpochs
@@ -682,7 +699,8 @@ impl RewardLedger {
             .state
             .finalized_through
             .max(info.last_claimable_epoch);
-        let settled = self.settle(earner, finalized_through, &session.reports)?;
+        let stored = self.earner(earner);
+        let settled = self.settle(stored.clone(), finalized_through, &session.reports)?;
         let claimed_through = settled.account.claimed_through;
         let claimed_cumulative = settled.account.claimed_cumulative;
         ensure!(to > claimed_through, StakingError::AlreadyClaimed);
@@ -711,10 +729,16 @@ impl RewardLedger {
         // as stored), so a cluster page does not write a ledger cell per final epoch of each
         // provider. Reports fold the final epochs later, one at a time, to the same cumulative
         // figures (a final epoch's reward never changes).
-        let mut account = settled.stored.unwrap_or_default();
+        let mut account = stored.account;
         account.claimed_through = to;
         account.claimed_cumulative = cumulative;
-        self.accounts.insert(earner, &account);
+        self.earners.insert(
+            earner,
+            &EarnerState {
+                account,
+                pending: stored.pending,
+            },
+        );
         session.state.finalized_through = finalized_through;
         session.changed = true;
         Ok(amount)
@@ -730,7 +754,11 @@ impl RewardLedger {
         earner: &Earner,
         info: &EpochInfo,
     ) -> Result<Balance, StakingError> {
-        let settled = self.settle(earner, self.finality(info), &ReportCache::default())?;
+        let settled = self.settle(
+            self.earner(earner),
+            self.finality(info),
+            &ReportCache::default(),
+        )?;
         let cumulative = self.cumulative_at(earner, &settled, info.last_claimable_epoch);
         // The frontier never moves back, so this is never below what was claimed.
         Ok(cumulative.saturating_sub(settled.account.claimed_cumulative))
@@ -752,7 +780,8 @@ impl RewardLedger {
         if before >= to {
             return Ok(0);
         }
-        let len = self.accounts.get(earner).unwrap_or_default().ledger_len;
+        let state = self.earner(earner);
+        let len = state.account.ledger_len;
         let read = |index| self.entry(earner, index);
         let in_ledger = cumulative_at(len, to, read)
             .checked_sub(cumulative_at(len, before, read))
@@ -760,7 +789,7 @@ impl RewardLedger {
         let mut total = in_ledger;
         let reports = ReportCache::default();
         // Bound: the pending list holds at most MAX_REWARD_DELAY epochs.
-        for entry in self.pending.get(earner).unwrap_or_default() {
+        for entry in state.pending {
             if entry.epoch > before && entry.epoch <= to {
                 total = total
                     .checked_add(self.reward_in(entry, &reports)?)
@@ -826,42 +855,33 @@ impl RewardLedger {
     /// to `finalized_through` into new ledger entries (epochs without reward add none).
     fn settle(
         &self,
-        earner: &Earner,
+        state: EarnerState,
         finalized_through: EpochId,
         reports: &ReportCache,
     ) -> Result<Settled, StakingError> {
-        let pending = self.pending.get(earner).unwrap_or_default();
-        let account = self.accounts.get(earner).unwrap_or_default();
-        let mut folded = self.fold(pending, finalized_through, (usize::MAX, reports), account)?;
+        let mut folded = self.fold(
+            state.pending,
+            finalized_through,
+            (usize::MAX, reports),
+            state.account,
+        )?;
         folded.pending_changed = folded.pending_len_changed;
         Ok(folded.into())
     }
 
-    /// `pending`, `earner`'s new pending list, with up to `fold` of its oldest final epochs
-    /// folded. The account and the last ledger entry are read only to fold. The pending list is
-    /// marked as changed.
+    /// `pending`, the new pending list of the earner whose account is `account`, with up to
+    /// `fold` of its oldest final epochs folded (in memory). The pending list is marked as
+    /// changed.
     fn settle_list(
         &self,
-        earner: &Earner,
+        account: RewardAccount,
         pending: Vec<PendingEpoch>,
         finalized_through: EpochId,
         (fold, reports): (usize, &ReportCache),
     ) -> Result<Settled, StakingError> {
-        let finals = pending.partition_point(|entry| entry.epoch <= finalized_through);
-        let account =
-            (fold > 0 && finals > 0).then(|| self.accounts.get(earner).unwrap_or_default());
-        let mut settled: Settled = match account {
-            Some(account) => self
-                .fold(pending, finalized_through, (fold, reports), account)?
-                .into(),
-            None => Settled {
-                stored: None,
-                account: RewardAccount::default(),
-                folded: Vec::new(),
-                pending,
-                pending_changed: true,
-            },
-        };
+        let mut settled: Settled = self
+            .fold(pending, finalized_through, (fold, reports), account)?
+            .into();
         settled.pending_changed = true;
         Ok(settled)
     }
@@ -928,18 +948,20 @@ impl RewardLedger {
             // At most `account.ledger_len`, computed with `checked_add` in `fold`.
             index = index.saturating_add(1);
         }
-        if let Some(stored) = settled.stored {
-            if settled.account != stored {
-                self.accounts.insert(earner, &settled.account);
-            }
-        }
-        if !settled.pending_changed {
+        let account_changed = settled.stored != Some(settled.account);
+        if !account_changed && !settled.pending_changed {
             return;
         }
-        if settled.pending.is_empty() {
-            self.pending.remove(earner);
+        if settled.pending.is_empty() && settled.account == RewardAccount::default() {
+            self.earners.remove(earner);
         } else {
-            self.pending.insert(earner, &settled.pending);
+            self.earners.insert(
+                earner,
+                &EarnerState {
+                    account: settled.account,
+                    pending: settled.pending,
+                },
+            );
         }
     }
 

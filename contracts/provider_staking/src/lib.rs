@@ -62,7 +62,7 @@ pub mod provider_staking {
         config: Lazy<PoolConfig, ManualKey<0x5043_4647>>,
         /// `STOT`, `STAK`, `PERD`.
         stakes: Stakes,
-        /// `RLST`, `EPRW`, `BOST`, `OPEN`, `RACC`, `PEND`, `LEDG`.
+        /// `RLST`, `EPRW`, `BOST`, `OPEN`, `ERNR`, `LEDG`.
         rewards: RewardLedger,
         /// "V2NT", only in the `upgrade-v2` test build: the item a later version adds.
         #[cfg(feature = "upgrade-v2")]

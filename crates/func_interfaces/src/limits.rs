@@ -27,13 +27,14 @@ pub const CLUSTER_EXTRA_POOL_COST: u32 = 3;
 /// (claims of 2 providers in 2 pools with folds, 2026-11-29), over the 1.0 MB target.
 pub const MAX_CLUSTER_POOLS_PER_CALL: u32 = 1;
 /// Most ids in one whitelist / remove-from-whitelist call or one scheduler shard report.
-/// Measured (2026-11-29): `record_provider_shards` costs about 150 KB of proof plus about 31 KB
-/// per provider (its stake and its pending list) when nothing folds (`scripts/bench.sh`: 983 KB
-/// for 25), and about 64 KB per provider when each folds its oldest final epoch, which every
-/// provider that has not claimed for `FOLD_AT` epochs does at every report (`scripts/load.sh`,
-/// commit cc12294: the heaviest batch of 25 measured 1.76 MB). 12 keep that worst case under
-/// 1.0 MB (≈ 920 KB); `whitelist` costs about 27 KB per id (12: ≈ 450 KB).
-pub const MAX_BATCH_SIZE: usize = 12;
+/// A report costs about 150 KB of proof plus, per provider, its stake and its earner cell
+/// (about 31 KB, `scripts/bench.sh`: 983 KB for 25) and, when the provider folds its oldest
+/// final epoch (every provider that has not claimed for `FOLD_AT` epochs, at every report),
+/// one ledger entry more. Before the earner cell merged the account and the pending list a
+/// folding batch of 25 measured 1.76 MB (`scripts/load.sh`, commit cc12294: 64 KB per
+/// provider); the figure for this bound is in the README's scale run. `whitelist` costs about
+/// 27 KB per id.
+pub const MAX_BATCH_SIZE: usize = 16;
 /// Largest page of a paginated view (models, providers of a model, active providers). Views
 /// are read by RPC dry-runs, where no proof limit applies (a page of 100 active providers
 /// measures 4.4 MB of proof and 29 G ref_time); a contract calling them on-chain must ask for

@@ -74,10 +74,17 @@ fn funding(balance: Balance, reserved: Balance) -> RewardFunding {
 
 /// The epochs of provider 1's pending list.
 fn pending_epochs(ledger: &RewardLedger, n: u8) -> Option<Vec<EpochId>> {
-    ledger
-        .pending
-        .get(earner(n))
-        .map(|list| list.iter().map(|entry| entry.epoch).collect())
+    pending_of(ledger, earner(n)).map(|list| list.iter().map(|entry| entry.epoch).collect())
+}
+
+/// An earner's pending list as stored (`None`: empty).
+fn pending_of(ledger: &RewardLedger, earner: Earner) -> Option<Vec<PendingEpoch>> {
+    Some(ledger.earner(&earner).pending).filter(|list| !list.is_empty())
+}
+
+/// An earner's account as stored (`None`: nothing earned or claimed yet).
+fn account_of(ledger: &RewardLedger, earner: Earner) -> Option<RewardAccount> {
+    Some(ledger.earner(&earner).account).filter(|account| *account != RewardAccount::default())
 }
 
 /// Storage cells read and written so far.
@@ -459,7 +466,7 @@ fn record_provider_shards_of_an_unknown_provider_fails_and_changes_nothing() {
         );
     }
     assert_eq!(ledger.provider_shards(&earner(1), 4), 0);
-    assert_eq!(ledger.pending.get(earner(1)), None);
+    assert_eq!(pending_of(&ledger, earner(1)), None);
     assert_eq!(ledger.epoch_reward(4).unwrap().recorded_shards, 0);
 }
 
@@ -501,7 +508,7 @@ fn record_provider_shards_of_zero_removes_the_record() {
         .unwrap();
     assert_eq!(reward.recorded_shards, 2);
     assert_eq!(ledger.provider_shards(&earner(1), 4), 0);
-    assert_eq!(ledger.pending.get(earner(1)), None);
+    assert_eq!(pending_of(&ledger, earner(1)), None);
     assert_eq!(ledger.view_rewards(&earner(1), 1, 10), Ok(0));
 }
 
@@ -559,17 +566,13 @@ fn record_provider_shards_beyond_max_pending_epochs_fails() {
 fn record_provider_shards_folds_final_epochs_once_the_list_is_long() {
     let mut ledger = ledger(1_000);
     for epoch in 1..=20 {
-        let before = ledger
-            .accounts
-            .get(earner(1))
+        let before = account_of(&ledger, earner(1))
             .unwrap_or_default()
             .ledger_len;
         report(&mut ledger, epoch, 10, 10, &[(1, 4), (2, 6)]);
-        let pending = ledger.pending.get(earner(1)).unwrap();
+        let pending = pending_of(&ledger, earner(1)).unwrap();
         assert!(pending.len() <= FOLD_AT, "epoch {epoch}: {pending:?}");
-        let after = ledger
-            .accounts
-            .get(earner(1))
+        let after = account_of(&ledger, earner(1))
             .unwrap_or_default()
             .ledger_len;
         assert!(
@@ -579,7 +582,7 @@ fn record_provider_shards_folds_final_epochs_once_the_list_is_long() {
     }
     // From epoch 9 on, each report folds the oldest pending epoch: 1..=12 are in the ledger,
     // 13..=20 (of which 13..=18 are final) still pending.
-    let account = ledger.accounts.get(earner(1)).unwrap();
+    let account = account_of(&ledger, earner(1)).unwrap();
     assert_eq!(account.ledger_len, 12);
     assert_eq!(
         pending_epochs(&ledger, 1),
@@ -684,7 +687,7 @@ fn claim_without_rewards_fails() {
         Err(StakingError::NothingToClaim),
         "no account"
     );
-    assert_eq!(ledger.accounts.get(earner(7)), None);
+    assert_eq!(account_of(&ledger, earner(7)), None);
 }
 
 #[test]
@@ -823,7 +826,7 @@ fn claim_settles_final_pending_epochs_in_order_and_writes_the_account_only() {
     report(&mut ledger, 5, 10, 10, &[(1, 2)]);
     report(&mut ledger, 6, 10, 10, &[(1, 3)]);
     // A report folds only a long list: all three are still pending.
-    assert_eq!(ledger.accounts.get(earner(1)), None);
+    assert_eq!(account_of(&ledger, earner(1)), None);
     assert_eq!(
         pending_epochs(&ledger, 1),
         Some(ink::prelude::vec![3, 5, 6])
@@ -846,7 +849,7 @@ fn claim_settles_final_pending_epochs_in_order_and_writes_the_account_only() {
         pending_epochs(&ledger, 1),
         Some(ink::prelude::vec![3, 5, 6])
     );
-    let account = ledger.accounts.get(earner(1)).unwrap();
+    let account = account_of(&ledger, earner(1)).unwrap();
     assert_eq!(
         (
             account.ledger_len,
@@ -885,7 +888,7 @@ fn claim_of_1000_rewarded_epochs_reads_logarithmically_many_cells() {
     // still pending are settled in memory, and the reports fold them.
     assert_eq!(writes, [2, 2, 2]);
     assert_eq!(
-        ledger.accounts.get(earner(1)).unwrap().ledger_len as usize,
+        account_of(&ledger, earner(1)).unwrap().ledger_len as usize,
         EPOCHS as usize - FOLD_AT
     );
     // account + pending + last entry (+ 2 binary searches of ≤ 10 reads each).
