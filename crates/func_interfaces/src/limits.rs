@@ -16,8 +16,10 @@ pub const MAX_PROVIDERS_PER_OWNER: u32 = 32;
 /// and the epoch controller, and the owner's index); a page of 3 providers of one pool,
 /// 1.016 MB for both; so each more provider costs about 180 KB (its record, stake or reward
 /// account and pending list, the reports behind its final pending epochs, the pool's scalars).
-/// 2 units keep a page under 1.0 MB (≈ 835 KB); an owner's further providers continue on the
-/// next page (`ClusterOutcome::next_start`). (Pages of 7 measured 1.264 MB at 6ecfb75.)
+/// 2 units keep a page under 1.0 MB: in the 1,000-provider scale run (commit 52a5ab1, one
+/// session per claim page) the heaviest page of 2 measured 950 KB for a claim over up to 100
+/// epochs and 898 KB for an unstake. An owner's further providers continue on the next page
+/// (`ClusterOutcome::next_start`). (Pages of 7 measured 1.264 MB at 6ecfb75.)
 pub const CLUSTER_CALL_BUDGET: u32 = 2;
 /// What a cluster page's second and later pools cost on top of their first provider, in the
 /// units of [`CLUSTER_CALL_BUDGET`] (a pool's code and first provider ≈ 345 KB ≈ 1 + 2 × 138 KB,
@@ -32,8 +34,9 @@ pub const MAX_CLUSTER_POOLS_PER_CALL: u32 = 1;
 /// final epoch (every provider that has not claimed for `FOLD_AT` epochs, at every report),
 /// one ledger entry more. Before the earner cell merged the account and the pending list a
 /// folding batch of 25 measured 1.76 MB (`scripts/load.sh`, commit cc12294: 64 KB per
-/// provider); the figure for this bound is in the README's scale run. `whitelist` costs about
-/// 27 KB per id.
+/// provider). With one cell per earner (commit 52a5ab1) the heaviest batch of 16 in the
+/// 1,000-provider scale run, every provider folding, measured 869 KB and 9.7 G (about 45 KB
+/// per provider): 16 keep it under 1.0 MB. `whitelist` costs about 27 KB per id.
 pub const MAX_BATCH_SIZE: usize = 16;
 /// Largest page of a paginated view (models, providers of a model, active providers). Views
 /// are read by RPC dry-runs, where no proof limit applies (a page of 100 active providers
