@@ -47,7 +47,6 @@ function limit(name) {
 const MAX_BATCH_SIZE = limit('MAX_BATCH_SIZE');
 const MAX_PROVIDERS_PER_OWNER = limit('MAX_PROVIDERS_PER_OWNER');
 const MAX_PAGE_SIZE = limit('MAX_PAGE_SIZE');
-const MAX_ACTIVE_PAGE_SIZE = limit('MAX_ACTIVE_PAGE_SIZE');
 
 // ---- parameters ----------------------------------------------------------------------------
 const FUNC = 10n ** 18n;
@@ -408,7 +407,7 @@ async function measureMessages({ realClaims }) {
   await measure('provider_registry.register_and_stake [auto whitelist]', registry, 'register_and_stake', [idHex(v), MODEL, metadata(v)], z.key);
   await toggle();
   await measure('provider_staking.unstake_provider [whole stake]', pool, 'unstake_provider', [idHex('s-00')], owner('s').key);
-  await measure(`provider_registry.get_active_providers [page of ${MAX_ACTIVE_PAGE_SIZE}]`, registry, 'get_active_providers', [MODEL, 0, MAX_ACTIVE_PAGE_SIZE]);
+  await measure(`provider_registry.get_active_providers [page of ${MAX_PAGE_SIZE}]`, registry, 'get_active_providers', [MODEL, 0, MAX_PAGE_SIZE]);
 
   // Claims. s-01 and A are kept caught up (their claim covers the latest rewarded epoch only);
   // s-02 and B are caught up at the provider checkpoints and claim nothing during the 100
@@ -718,10 +717,10 @@ async function main() {
       `  ${v.flat ? 'flat     ' : 'NOT FLAT '} ${v.row}: providers ×${v.providers.ref_time} / ×${v.providers.proof_size}, epochs ×${v.epochs.ref_time} / ×${v.epochs.proof_size}${v.flat ? '' : ` (varies with ${where}: ${WHY[v.row] ?? 'see the README'})`}`,
     );
   }
-  const page = table.get(`provider_registry.get_active_providers [page of ${MAX_ACTIVE_PAGE_SIZE}]`);
+  const page = table.get(`provider_registry.get_active_providers [page of ${MAX_PAGE_SIZE}]`);
   if (page) {
     console.log(
-      `  page      provider_registry.get_active_providers [page of ${MAX_ACTIVE_PAGE_SIZE}]: reads up to ${MAX_ACTIVE_PAGE_SIZE} providers, so it grows until the model has a page of them and is flat after (${COLUMNS.map((c) => (page[c] ? kilo(page[c].proof_size) : '-')).join(' / ')})`,
+      `  page      provider_registry.get_active_providers [page of ${MAX_PAGE_SIZE}]: reads up to ${MAX_PAGE_SIZE} providers, so it grows until the model has a page of them and is flat after (${COLUMNS.map((c) => (page[c] ? kilo(page[c].proof_size) : '-')).join(' / ')})`,
     );
   }
   if (reportSeries.length) {

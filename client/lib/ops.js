@@ -85,7 +85,7 @@ export async function providerStatus(suite, id, opts = {}) {
  * Every active provider of `modelId` with its URL, paging through
  * `get_active_providers(model_id, start, limit)`.
  */
-export async function activeProviders(suite, modelId, { pageSize = 32, onProgress } = {}) {
+export async function activeProviders(suite, modelId, { pageSize = 100, onProgress } = {}) {
   const out = [];
   let start = 0;
   for (let pages = 0; pages < 100_000; pages += 1) {

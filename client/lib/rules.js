@@ -13,8 +13,6 @@ export const LIMITS = Object.freeze({
   ...BOUNDS,
   MAX_PROVIDERS_PER_OWNER: 32,
   MAX_PAGE_SIZE: 100,
-  /** `get_active_providers` scans at most this many positions per page. */
-  MAX_ACTIVE_PAGE_SIZE: 32,
 });
 
 const REGISTRY_ERROR = 'RegistryError';

@@ -121,7 +121,7 @@ export async function loadModels(suite, { activeCounts = true } = {}) {
     await Promise.all(
       models.map(async (m) => {
         const [active, registered] = await Promise.all([
-          ops.activeProviders(suite, m.id, { pageSize: LIMITS.MAX_ACTIVE_PAGE_SIZE }),
+          ops.activeProviders(suite, m.id, { pageSize: LIMITS.MAX_PAGE_SIZE }),
           maybe(suite.registry, 'provider_count_by_model', [m.id]),
         ]);
         m.active_providers = active.length;

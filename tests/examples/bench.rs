@@ -39,8 +39,8 @@ use std::{
 
 use func_e2e::*;
 use func_interfaces::limits::{
-    MAX_ACTIVE_PAGE_SIZE, MAX_BATCH_SIZE, MAX_BOOST_EPOCHS, MAX_CLUSTER_POOLS_PER_CALL,
-    MAX_PAGE_SIZE, MAX_PROVIDERS_PER_OWNER, MIN_EPOCH_LENGTH,
+    MAX_BATCH_SIZE, MAX_BOOST_EPOCHS, MAX_CLUSTER_POOLS_PER_CALL, MAX_PAGE_SIZE,
+    MAX_PROVIDERS_PER_OWNER, MIN_EPOCH_LENGTH,
 };
 use func_token::func_token::{FuncToken, FuncTokenRef};
 use ink::{
@@ -956,9 +956,9 @@ async fn bench_node(
     measure(
         client,
         recorder,
-        &format!("provider_registry.get_active_providers[page of {MAX_ACTIVE_PAGE_SIZE}]"),
+        &format!("provider_registry.get_active_providers[page of {MAX_PAGE_SIZE}]"),
         &bob,
-        &registry.get_active_providers(MODEL_ID, 0, MAX_ACTIVE_PAGE_SIZE),
+        &registry.get_active_providers(MODEL_ID, 0, MAX_PAGE_SIZE),
     )
     .await;
     measure(

@@ -34,8 +34,8 @@ pub mod provider_registry {
         types::*,
     };
     use func_interfaces::{
-        ensure, limits::MAX_ACTIVE_PAGE_SIZE, AccessControl, EpochId, ModelContext, ModelId,
-        ProviderId, ProviderView, RegistryError, Role,
+        ensure, AccessControl, EpochId, ModelContext, ModelId, ProviderId, ProviderView,
+        RegistryError, Role,
     };
     use ink::{
         prelude::{string::String, vec, vec::Vec},
@@ -495,7 +495,7 @@ pub mod provider_registry {
         }
 
         /// The active providers of `model_id` among positions `start..start + limit` of its
-        /// list (`limit` capped at `MAX_ACTIVE_PAGE_SIZE`, 32), with their metadata: what a gateway
+        /// list (`limit` capped at `MAX_PAGE_SIZE`), with their metadata: what a gateway
         /// routes with. Costs at most one call each to the router, the epoch controller and
         /// the pool. A page ends early rather than exceed `MAX_ACTIVE_PAGE_BYTES`; continue
         /// from `next_start` until it is `None`. A page whose calls fail lists no provider.
@@ -911,9 +911,7 @@ pub mod provider_registry {
             stakes: impl FnOnce(AccountId, Vec<ProviderId>) -> Stakes,
         ) -> ActiveProvidersPage {
             let count = self.providers.count_by_model(model_id);
-            let end = self
-                .providers
-                .page_end(model_id, start, limit.min(MAX_ACTIVE_PAGE_SIZE));
+            let end = self.providers.page_end(model_id, start, limit);
             let (providers, scanned_to) = self
                 .scan_active(model_id, start, end, model_and_epoch, stakes)
                 .unwrap_or((Vec::new(), end));
@@ -940,7 +938,7 @@ pub mod provider_registry {
             if !model.enabled {
                 return Ok((Vec::new(), end));
             }
-            // ≤ MAX_ACTIVE_PAGE_SIZE positions; only eligible providers cost a stake lookup.
+            // ≤ MAX_PAGE_SIZE positions; only eligible providers cost a stake lookup.
             let candidates = self
                 .providers
                 .eligible_by_model(model_id, start, end, epoch);

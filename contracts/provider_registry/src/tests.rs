@@ -1327,28 +1327,6 @@ fn get_active_providers_stops_before_the_page_byte_budget() {
     assert_eq!(rest.next_start, None);
 }
 
-#[ink::test]
-fn get_active_providers_scans_at_most_max_active_page_size_positions() {
-    use func_interfaces::limits::MAX_ACTIVE_PAGE_SIZE;
-    let mut registry = deploy(true);
-    // Owners at the per-owner cap: spread the ids over several owners.
-    let owners = [accounts().bob, accounts().charlie, accounts().django];
-    for n in 0..MAX_ACTIVE_PAGE_SIZE + 3 {
-        set_caller(owners[(n % 3) as usize]);
-        registry
-            .register_with(id(&format!("q{n}")), MODEL, META.into(), answers(true))
-            .unwrap();
-    }
-    let all_staked = |_: AccountId, ids: Vec<ProviderId>| Ok(vec![STAKE; ids.len()]);
-    let page = registry.active_providers_with(MODEL, 0, 100, answers(true), all_staked);
-    assert_eq!(page.providers.len(), MAX_ACTIVE_PAGE_SIZE as usize);
-    assert_eq!(page.next_start, Some(MAX_ACTIVE_PAGE_SIZE));
-    let rest =
-        registry.active_providers_with(MODEL, MAX_ACTIVE_PAGE_SIZE, 100, answers(true), all_staked);
-    assert_eq!(rest.providers.len(), 3);
-    assert_eq!(rest.next_start, None);
-}
-
 // ---------------------------------------------------------------- admin
 
 #[ink::test]

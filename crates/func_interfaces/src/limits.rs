@@ -43,12 +43,6 @@ pub const MAX_BATCH_SIZE: usize = 16;
 /// measures 4.4 MB of proof and 29 G ref_time); a contract calling them on-chain must ask for
 /// smaller pages.
 pub const MAX_PAGE_SIZE: u32 = 100;
-/// Most positions one `get_active_providers` page scans (`MAX_PAGE_SIZE` for the other
-/// pages). It reads each provider's record and metadata and asks the pool for their stakes:
-/// a page of 100 measured 2.126 MB of proof and 14.3 G (`scripts/bench.sh`, 2026-11-29), about
-/// 19 KB per position on top of the calls; 32 keep it under 1.0 MB, so that a contract could
-/// read a page on-chain too (RPC dry-runs have no proof limit).
-pub const MAX_ACTIVE_PAGE_SIZE: u32 = 32;
 /// Longest jail sentence, in epochs.
 pub const MAX_JAIL_EPOCHS: u32 = 100_000;
 /// Most epochs one boost may be spread over. Measured (`scripts/bench.sh`, 2026-11-29): a

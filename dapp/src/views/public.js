@@ -48,10 +48,10 @@ export async function gatewayView(main, ctx) {
   const { app, view } = ctx;
   if (gw.model === null && app.models[0]) gw.model = app.models[0].id;
   const model = field('Model', { name: 'gateway-model', value: gw.model, options: app.models.map((m) => ({ value: m.id, label: `${m.id} · ${m.name}` })) });
-  const limit = field('Page size', { name: 'gateway-limit', type: 'number', inputmode: 'numeric', value: gw.limit, hint: `At most ${LIMITS.MAX_ACTIVE_PAGE_SIZE} positions per page, as get_active_providers scans them.` });
+  const limit = field('Page size', { name: 'gateway-limit', type: 'number', inputmode: 'numeric', value: gw.limit, hint: `At most ${LIMITS.MAX_PAGE_SIZE} positions per page, as get_active_providers scans them.` });
   const load = async (start) => {
     gw.model = Number(model.input.value);
-    gw.limit = Math.max(1, Math.min(LIMITS.MAX_ACTIVE_PAGE_SIZE, Number(limit.input.value) || 10));
+    gw.limit = Math.max(1, Math.min(LIMITS.MAX_PAGE_SIZE, Number(limit.input.value) || 10));
     gw.start = start;
     await gatewayView(main, ctx);
   };
