@@ -39,9 +39,13 @@ pub const MAX_CLUSTER_POOLS_PER_CALL: u32 = 1;
 /// per provider): 16 keep it under 1.0 MB. `whitelist` costs about 27 KB per id.
 pub const MAX_BATCH_SIZE: usize = 16;
 /// Largest page of a paginated view (models, providers of a model, active providers). Views
-/// are read by RPC dry-runs, where no proof limit applies (a page of 100 active providers
-/// measures 4.4 MB of proof and 29 G ref_time); a contract calling them on-chain must ask for
-/// smaller pages.
+/// are read by RPC dry-runs, where no proof limit applies, so gateways read large pages in few
+/// round trips. `get_active_providers` is the heavy one (`scripts/bench.sh`, 2026-11-29): 32
+/// positions measured 1.59 MB of proof, 100 positions 2.13 MB (the 12 KiB byte budget ends that
+/// page early), and a model of 10 active providers 734 KB (`scripts/load.sh`): about 650 KB of
+/// calls plus about 30 KB per position (record, metadata, stake). A contract calling it
+/// on-chain must ask for at most about 10 positions; bounding every page at that would only
+/// multiply the gateways' RPC reads.
 pub const MAX_PAGE_SIZE: u32 = 100;
 /// Longest jail sentence, in epochs.
 pub const MAX_JAIL_EPOCHS: u32 = 100_000;
