@@ -195,12 +195,10 @@ impl ShardBatch {
     }
 }
 
-/// An earner's reward state with its final pending epochs folded, in memory; `commit` writes
-/// what changed.
 struct Settled {
-    /// The account as stored, if it was read (it is read to fold and to claim).
-    stored: Option<RewardAccount>,
-    /// The account, `ledger_len` already counting `folded` (default if not read).
+    /// The earner's account as stored.
+    stored: RewardAccount,
+    /// The account, `ledger_len` already counting `folded`.
     account: RewardAccount,
     /// New ledger entries, to be stored at `stored.ledger_len..`.
     folded: Vec<LedgerEntry>,
@@ -213,30 +211,7 @@ struct Settled {
 impl Settled {
     /// Ledger length before the fold.
     fn stored_len(&self) -> u32 {
-        self.stored.map_or(0, |account| account.ledger_len)
-    }
-}
-
-/// The result of a fold, before it is marked for writing.
-struct Folded {
-    stored: RewardAccount,
-    account: RewardAccount,
-    folded: Vec<LedgerEntry>,
-    pending: Vec<PendingEpoch>,
-    /// The fold removed epochs from the pending list.
-    pending_len_changed: bool,
-    pending_changed: bool,
-}
-
-impl From<Folded> for Settled {
-    fn from(folded: Folded) -> Self {
-        Settled {
-            stored: Some(folded.stored),
-            account: folded.account,
-            folded: folded.folded,
-            pending: folded.pending,
-            pending_changed: folded.pending_changed,
-        }
+        self.stored.ledger_len
     }
 }
 
@@ -859,14 +834,12 @@ impl RewardLedger {
         finalized_through: EpochId,
         reports: &ReportCache,
     ) -> Result<Settled, StakingError> {
-        let mut folded = self.fold(
+        self.fold(
             state.pending,
             finalized_through,
             (usize::MAX, reports),
             state.account,
-        )?;
-        folded.pending_changed = folded.pending_len_changed;
-        Ok(folded.into())
+        )
     }
 
     /// `pending`, the new pending list of the earner whose account is `account`, with up to
@@ -879,9 +852,8 @@ impl RewardLedger {
         finalized_through: EpochId,
         (fold, reports): (usize, &ReportCache),
     ) -> Result<Settled, StakingError> {
-        let mut settled: Settled = self
-            .fold(pending, finalized_through, (fold, reports), account)?
-            .into();
+        let mut settled = self.fold(pending, finalized_through, (fold, reports), account)?;
+        // The caller changed the list (a report's shards).
         settled.pending_changed = true;
         Ok(settled)
     }
@@ -894,7 +866,7 @@ impl RewardLedger {
         finalized_through: EpochId,
         (limit, reports): (usize, &ReportCache),
         stored: RewardAccount,
-    ) -> Result<Folded, StakingError> {
+    ) -> Result<Settled, StakingError> {
         let finals = pending
             .partition_point(|entry| entry.epoch <= finalized_through)
             .min(limit);
@@ -925,7 +897,7 @@ impl RewardLedger {
         let ledger_cumulative = folded
             .last()
             .map_or(stored.ledger_cumulative, |entry| entry.cumulative);
-        Ok(Folded {
+        Ok(Settled {
             stored,
             account: RewardAccount {
                 ledger_len,
@@ -934,8 +906,7 @@ impl RewardLedger {
             },
             folded,
             pending,
-            pending_len_changed: finals > 0,
-            pending_changed: false,
+            pending_changed: finals > 0,
         })
     }
 
@@ -948,7 +919,7 @@ impl RewardLedger {
             // At most `account.ledger_len`, computed with `checked_add` in `fold`.
             index = index.saturating_add(1);
         }
-        let account_changed = settled.stored != Some(settled.account);
+        let account_changed = settled.stored != settled.account;
         if !account_changed && !settled.pending_changed {
             return;
         }
