@@ -29,6 +29,7 @@ import {
   describeError,
   ops,
 } from '../lib/index.js';
+import { historyCommand } from '../lib/history.js';
 
 const USAGE = `func — FUNC provider network client (ink! contracts on a Substrate contracts chain)
 
@@ -54,6 +55,9 @@ Provider commands
   providers --model N [--page-size P]     active providers of a model with their URLs
   epoch                                   current epoch, next epoch block, last claimable epoch
   balance [account]                       FUNC balance (default: the signer)
+  history (--account ACC | --provider ID) [--from-block B] [--to-block B] [--json]
+                                          stakes, unstakes, claims and reports from the suite's events
+                                          (a table, or JSON lines with --json; old blocks need an archive node)
 
 Admin commands
   deploy [--network NAME] [--total-supply A] [--epoch-length B] [--first-epoch-block B]
@@ -136,6 +140,10 @@ const OPTIONS = {
   contract: { type: 'string' },
   blocks: { type: 'string' },
   'to-epoch': { type: 'string' },
+  account: { type: 'string' },
+  provider: { type: 'string' },
+  'from-block': { type: 'string' },
+  'to-block': { type: 'string' },
 };
 
 let quiet = false;
@@ -447,6 +455,10 @@ const COMMANDS = {
     } finally {
       await api.disconnect();
     }
+  },
+
+  async history(values, rest) {
+    await historyCommand(values, rest, { open, account, parseIntArg, progress });
   },
 
   async whitelist(values, ids) {
