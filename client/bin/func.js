@@ -81,6 +81,16 @@ Admin commands
   transfer <account> <amount>             send FUNC
   advance (--blocks N | --to-epoch E)     produce blocks on a dev chain
 
+Scheduler daemon (its own options: func reporter --help)
+  reporter --url WS --deployment FILE --source DIR [--once] [--metrics-port PORT]
+                                          report every ended epoch from <DIR>/<model_id>/<epoch>.json;
+                                          key from FUNC_SURI or --suri-file
+
+Gateway commands (their own options: func gateway --help, func demo-provider --help)
+  gateway --url WS --deployment FILE --listen HOST:PORT --usage DIR [--allow-private] [--models 1,2]
+                                          route inference requests to active providers; write usage
+  demo-provider --listen HOST:PORT [--name N]   a DEMO inference server (echo) for devnets and tests
+
 Common options
   --url ws://…|wss://…     node endpoint (default $FUNC_URL or ${DEFAULT_URL})
   --suri URI               signer: //Alice, a mnemonic, a hex seed (default $FUNC_SURI or //Alice)
@@ -633,6 +643,10 @@ const COMMANDS = {
 };
 
 async function main(argv) {
+  // long-running services with their own options (client/lib/gateway/cli.js)
+  if (argv[0] === 'gateway') return (await import('../lib/gateway/cli.js')).runGatewayCli(argv.slice(1));
+  if (argv[0] === 'demo-provider') return (await import('../lib/gateway/cli.js')).runDemoProviderCli(argv.slice(1));
+  if (argv[0] === 'reporter') return (await import('../lib/reporter.js')).runReporterCli(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
