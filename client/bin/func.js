@@ -86,11 +86,6 @@ Scheduler daemon (its own options: func reporter --help)
                                           report every ended epoch from <DIR>/<model_id>/<epoch>.json;
                                           key from FUNC_SURI or --suri-file
 
-Scheduler daemon (its own options: func reporter --help)
-  reporter --url WS --deployment FILE --source DIR [--once] [--metrics-port PORT]
-                                          report every ended epoch from <DIR>/<model_id>/<epoch>.json;
-                                          key from FUNC_SURI or --suri-file
-
 Gateway commands (their own options: func gateway --help, func demo-provider --help)
   gateway --url WS --deployment FILE --listen HOST:PORT --usage DIR [--allow-private] [--models 1,2]
                                           route inference requests to active providers; write usage
@@ -648,7 +643,6 @@ const COMMANDS = {
 };
 
 async function main(argv) {
-  if (argv[0] === 'reporter') return (await import('../lib/reporter.js')).runReporterCli(argv.slice(1));
   // long-running services with their own options (client/lib/gateway/cli.js)
   if (argv[0] === 'gateway') return (await import('../lib/gateway/cli.js')).runGatewayCli(argv.slice(1));
   if (argv[0] === 'demo-provider') return (await import('../lib/gateway/cli.js')).runDemoProviderCli(argv.slice(1));
