@@ -107,9 +107,10 @@ export class Reporter {
 
   /** Logs `line` once per `key` (a changed file has a new key, so it is named again). */
   once(key, line) {
-    if (this.said.has(key)) return;
+    if (this.said.has(key)) return false;
     this.said.set(key, true);
     this.log(line);
+    return true;
   }
 
   fail(model, kind) {
@@ -117,6 +118,10 @@ export class Reporter {
   }
 
   /** Transactions of our key still in the node's pool (sent before a crash or a timeout). */
+  async chainNonce() {
+    return (await this.api.query.system.account(this.signer.address)).nonce.toNumber();
+  }
+
   async pendingOwnTransactions() {
     const [next, account] = await Promise.all([this.api.rpc.system.accountNextIndex(this.signer.address), this.api.query.system.account(this.signer.address)]);
     return next.toNumber() - account.nonce.toNumber();
@@ -140,11 +145,12 @@ export class Reporter {
     let canSend = send;
     if (pending > 0) {
       canSend = false;
-      this.once(`pending:${pending}:${block}`, `waiting: ${pending} transaction(s) of ${this.signer.address} are still in the node's pool (sent before a restart or a timeout); nothing is sent until they are in a block or expire`);
+      this.once(`pending:${pending}:${await this.chainNonce()}`, `waiting: ${pending} transaction(s) of ${this.signer.address} are still in the node's pool (sent before a restart or a timeout); nothing is sent until they are in a block or expire`);
     }
     const src = listSource(this.source);
+    for (const p of src.ignored) this.once(`ignored:${p.path}`, `ignored ${p.path}: ${p.reason}`);
     for (const p of src.problems) {
-      this.once(`problem:${p.path}:${p.reason}`, `skipped ${p.path}: ${p.reason}`);
+      if (this.once(`problem:${p.path}:${p.reason}`, `skipped ${p.path}: ${p.reason}`)) this.fail('', 'bad_input');
       summary.badInput.push({ path: p.path, reason: p.reason });
     }
     const ctx = { current, canSend, summary };
@@ -166,8 +172,7 @@ export class Reporter {
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       const reason = `unknown model ${modelId}: the router has no staking pool for it, so its ${epochs.length} file(s) are not reported`;
-      this.once(`unknown-model:${modelId}:${epochs.length}`, `skipped ${dir}: ${reason}`);
-      this.fail(label, 'bad_input');
+      if (this.once(`unknown-model:${modelId}:${epochs.length}`, `skipped ${dir}: ${reason}`)) this.fail(label, 'bad_input');
       summary.badInput.push({ path: dir, reason });
       return;
     }
@@ -177,7 +182,10 @@ export class Reporter {
       hasMessage(pool, 'reports_suspended') ? pool.query('reports_suspended') : Promise.resolve(false),
     ]);
     this.noteSuspended(modelId, Boolean(suspendedView));
-    const m = { modelId, label, pool, finalizedThrough, current, registered: null, latestTotal: null, latestEpoch: 0 };
+    // A pool without the report frontier (before issue 17) does not keep an empty report: there,
+    // no report on chain is what an empty file asks for.
+    const keepsEmpty = hasMessage(pool, 'reported_through');
+    const m = { modelId, label, pool, finalizedThrough, current, registered: null, latestTotal: null, latestEpoch: 0, keepsEmpty };
 
     // Files of final epochs: compared once per version; a difference is refused in the log.
     for (const f of epochs.filter((x) => x.epoch <= finalizedThrough && x.epoch > finalizedThrough - 100)) {
@@ -190,8 +198,7 @@ export class Reporter {
       const file = readReport(f.path);
       if (!file.ok) {
         entry.state = 'bad';
-        this.once(`bad:${f.path}:${file.hash}`, `skipped ${f.path}: ${file.reason} (model ${modelId}, epoch ${f.epoch})`);
-        this.fail(label, 'bad_input');
+        if (this.once(`bad:${f.path}:${file.hash}`, `skipped ${f.path}: ${file.reason} (model ${modelId}, epoch ${f.epoch})`)) this.fail(label, 'bad_input');
         summary.badInput.push({ path: f.path, reason: file.reason });
         continue;
       }
@@ -202,7 +209,8 @@ export class Reporter {
       const skipped = [...file.report.shards.keys()].filter((id) => this.notStaked.has(`${modelId}:${f.epoch}:${id}`));
       const report = this.withoutProviders(file.report, skipped);
       const chain = await this.readEpoch(m, f.epoch, report);
-      const plan = planEpoch({ report, reward: chain.reward, chainShards: chain.shards });
+      const reward = chain.reward ?? (report.empty && !m.keepsEmpty ? { total: 0n, total_shards: 0n, recorded_shards: 0n } : null);
+      const plan = planEpoch({ report, reward, chainShards: chain.shards });
       if (plan.unnamed > 0n) {
         this.once(
           `unnamed:${f.path}:${file.hash}:${plan.unnamed}`,
@@ -309,11 +317,11 @@ export class Reporter {
       }
     }
     if (diffs.length) {
-      this.once(
+      const said = this.once(
         `final:${f.path}:${file.hash}`,
         `refused ${f.path}: model ${m.modelId} epoch ${f.epoch} is final on chain (finalized through epoch ${m.finalizedThrough}) and the file differs (${diffs.join('; ')}); nothing sent`,
       );
-      this.fail(m.label, 'final');
+      if (said) this.fail(m.label, 'final');
     } else if (f.epoch > (this.lastReported.get(m.modelId) ?? 0)) {
       this.lastReported.set(m.modelId, f.epoch);
     }
@@ -353,11 +361,11 @@ export class Reporter {
           const id = showBytes(r.outcome.error.value?.id ?? []);
           const inBatch = batch.some(([x]) => x === id);
           this.notStaked.add(`${modelId}:${f.epoch}:${id}`);
-          this.once(
+          const said = this.once(
             `notstaked:${f.path}:${file.hash}:${id}`,
             `skipped provider ${id} in ${f.path}: ${describeError('StakingError', r.outcome.error)} (NotStakedInEpoch); the other providers of model ${modelId} epoch ${f.epoch} are reported`,
           );
-          this.fail(label, 'bad_input');
+          if (said) this.fail(label, 'bad_input');
           summary.badInput.push({ path: f.path, reason: `provider ${id} held no stake in epoch ${f.epoch}` });
           state = 'partial';
           if (!inBatch) return this.refusal(m, f, file, r, summary);
@@ -385,14 +393,15 @@ export class Reporter {
       return { state: 'waiting', stopModel: 'reports are suspended' };
     }
     if (variant === 'EpochFinalized') {
-      this.once(`final:${f.path}:${file.hash}`, `refused ${f.path}: ${where} is final on chain (${reason}); the file differs from the chain and nothing was sent`);
-      this.fail(m.label, 'final');
+      if (this.once(`final:${f.path}:${file.hash}`, `refused ${f.path}: ${where} is final on chain (${reason}); the file differs from the chain and nothing was sent`)) {
+        this.fail(m.label, 'final');
+      }
       summary.refused.push({ path: f.path, reason });
       return { state: 'refused' };
     }
     const included = r.included ? ` (the transaction reverted in block ${r.included.blockNumber})` : '';
-    this.once(`refused:${f.path}:${file.hash}:${reason}`, `error: ${where}: the pool refused the report of ${f.path}: ${reason}${included}; this epoch is retried on the next block`);
-    this.fail(m.label, r.included ? 'tx_failed' : 'refused');
+    const said = this.once(`refused:${f.path}:${file.hash}:${reason}`, `error: ${where}: the pool refused the report of ${f.path}: ${reason}${included}; this epoch is retried on the next block`);
+    if (said || r.included) this.fail(m.label, r.included ? 'tx_failed' : 'refused');
     (r.included ? summary.failed : summary.refused).push({ path: f.path, reason });
     if (variant === 'Access') return { state: 'refused', stopModel: reason };
     if (variant === 'TooManyOpenEpochs') return { state: 'refused', stopModel: reason };

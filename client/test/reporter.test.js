@@ -573,7 +573,7 @@ describe('reporter on a real contracts node', { concurrency: false, timeout: 15 
     assert.match(out, new RegExp(`skipped provider eve-unstaked in ${path(1, e2)}: .*held no stake.*NotStakedInEpoch`));
     assert.match(out, new RegExp(`skipped provider ghost-node in ${path(1, e2)}: .*NotStakedInEpoch`));
     assert.match(out, new RegExp(`skipped ${join(source, '99')}: unknown model 99`));
-    assert.match(out, new RegExp(`skipped ${join(source, 'notes')}: not a model id`));
+    assert.match(out, new RegExp(`ignored ${join(source, 'notes')}: not a model id`));
     assert.match(out, /warning: model 2: the pool's unreserved reward funding .* covers fewer than 3 epochs/);
     for (const re of [/malformed JSON/, /unknown model 99/, /skipped provider eve-unstaked/]) {
       assert.equal(out.split('\n').filter((l) => re.test(l)).length, 1, `one line for ${re}`);

@@ -68,25 +68,28 @@ export function contentHash(text) {
 }
 
 /**
- * Lists the source directory: `{ models: [{ modelId, dir, epochs: [{ epoch, path }] }], problems: [{ path, reason }] }`.
- * Directories that are not a model id and `.json` files whose name is not an epoch are problems
- * (named once by the caller); other files (a writer's `.tmp`, editors' backups) are ignored.
+ * Lists the source directory: `{ models: [{ modelId, dir, epochs: [{ epoch, path }] }], problems, ignored }`
+ * (`[{ path, reason }]` each). `.json` files in a model directory whose name is not an epoch are
+ * problems (bad input); directories that are not a model id are ignored (named once: the
+ * gateway keeps its usage/ there); other files (a writer's `.tmp`) are skipped silently.
  */
 export function listSource(dir) {
   const models = [];
   const problems = [];
+  const ignored = [];
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch (e) {
-    return { models, problems: [{ path: dir, reason: `cannot read the source directory (${e.code ?? e.message})` }], missing: true };
+    return { models, problems: [{ path: dir, reason: `cannot read the source directory (${e.code ?? e.message})` }], ignored, missing: true };
   }
   for (const ent of entries) {
     if (ent.name.startsWith('.')) continue;
     const path = join(dir, ent.name);
     if (!ent.isDirectory()) continue;
     if (!/^\d+$/.test(ent.name) || Number(ent.name) > U32_MAX) {
-      problems.push({ path, reason: 'not a model id (model directories are named by the model id, e.g. 1)' });
+      // e.g. the gateway's usage/ beside its reporter files: named once, not an error
+      ignored.push({ path, reason: 'not a model id (model directories are named by the model id, e.g. 1)' });
       continue;
     }
     const epochs = [];
@@ -110,7 +113,7 @@ export function listSource(dir) {
     models.push({ modelId: Number(ent.name), dir: path, epochs });
   }
   models.sort((a, b) => a.modelId - b.modelId);
-  return { models, problems };
+  return { models, problems, ignored };
 }
 
 /** Reads and checks one epoch file: `{ ok, report | reason, hash }`. */
