@@ -120,3 +120,26 @@ pub struct ExcessWithdrawn {
     pub to: AccountId,
     pub amount: Balance,
 }
+
+/// The owner suspended the scheduler's reports in `epoch`: nothing becomes final until they
+/// resume, and only the owner may report meanwhile.
+#[ink::event]
+pub struct ReportsSuspended {
+    pub epoch: EpochId,
+}
+
+/// The owner resumed the scheduler's reports in `epoch`: every report not final yet has a
+/// fresh correction window from this epoch.
+#[ink::event]
+pub struct ReportsResumed {
+    pub epoch: EpochId,
+}
+
+/// Every unreported ended epoch up to `through` was closed as empty by `by` (the scheduler or
+/// the owner): no reward, final once its correction window passes.
+#[ink::event]
+pub struct EpochsClosed {
+    #[ink(topic)]
+    pub by: AccountId,
+    pub through: EpochId,
+}

@@ -20,7 +20,7 @@
 //! - A claim reads the cumulative reward at its last epoch (last entry, else binary search) and
 //!   pays the difference to what was already claimed: O(log n) storage reads in the number n of
 //!   rewarded epochs plus a fold of at most `MAX_REWARD_DELAY` epochs, whatever the range.
-use crate::funding::RewardFunding;
+use crate::{frontier::ReportFrontier, funding::RewardFunding};
 use core::cell::RefCell;
 use func_interfaces::{
     ensure,
@@ -96,6 +96,14 @@ pub struct PendingEpoch {
 /// cell per provider (the pending list), the others four (and a batch never writes eight
 /// ledger entries per provider, which measured 5.3 MB of proof at 25 providers).
 pub const FOLD_AT: usize = 8;
+
+/// Most final epochs one report folds per provider (see [`FOLD_AT`]).
+pub const FOLDS_PER_REPORT: usize = 1;
+
+/// Most open epochs one message settles (releases what nobody can claim from them): after an
+/// outage many epochs become final at once, and each costs a report read. The rest are
+/// settled by the next messages; `reward_funding()` shows them released at once.
+pub const MAX_RELEASES_PER_MESSAGE: usize = 8;
 
 /// An earner's claim state (absent: nothing earned or claimed yet). Never removed, so rewards
 /// survive unstaking and deregistration.
@@ -243,15 +251,29 @@ pub struct ClaimSession {
 }
 
 /// The ledger's scalars, one cell under their own key (`RLST`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub struct LedgerState {
     pub funding: RewardFunding,
     /// Most the scheduler may report as an epoch's total.
     pub hard_cap: Balance,
-    /// Highest last-claimable epoch seen: epochs up to it are final.
+    /// Highest final frontier settled: epochs up to it are final (it never moves back).
     pub finalized_through: EpochId,
+    /// Which ended epochs are reported and when their windows pass (see `frontier`).
+    pub reports: ReportFrontier,
+}
+
+impl LedgerState {
+    /// The pool's final frontier under the epoch controller's `info`: epochs up to it are
+    /// claimable and no longer reportable. Only ever moves forward.
+    pub fn final_through(&self, info: &EpochInfo) -> EpochId {
+        self.reports.final_through(
+            self.finalized_through,
+            info.last_claimable_epoch,
+            info.current_epoch,
+        )
+    }
 }
 
 impl Default for LedgerState {
@@ -261,6 +283,7 @@ impl Default for LedgerState {
             funding: RewardFunding::default(),
             hard_cap: Balance::MAX,
             finalized_through: 0,
+            reports: ReportFrontier::default(),
         }
     }
 }
@@ -317,9 +340,68 @@ impl RewardLedger {
         self.save(&state);
     }
 
-    /// Highest last-claimable epoch seen: epochs up to it are final.
-    pub fn finalized_through(&self) -> EpochId {
-        self.state().finalized_through
+    /// The pool's final frontier under `info` (see [`LedgerState::final_through`]).
+    pub fn final_through(&self, info: &EpochInfo) -> EpochId {
+        self.state().final_through(info)
+    }
+
+    /// Every ended epoch up to the returned one is reported (or idle, or closed) at `current`.
+    pub fn reported_through(&self, current: EpochId) -> EpochId {
+        self.state().reports.reported_through(current)
+    }
+
+    /// The owner has suspended the scheduler's reports.
+    pub fn reports_suspended(&self) -> bool {
+        self.state().reports.suspended()
+    }
+
+    /// The pool's total stake became positive (`staked`) or zero at epoch `current`: epochs
+    /// without any stake need no report.
+    pub fn stake_total_changed(&mut self, staked: bool, current: EpochId) {
+        let mut state = self.state();
+        state.reports.stake_total_changed(staked, current);
+        self.save(&state);
+    }
+
+    /// The owner suspends the scheduler's reports: nothing becomes final until
+    /// [`Self::resume_reports`]; the owner may still report.
+    pub fn suspend_reports(&mut self, current: EpochId) {
+        let mut state = self.state();
+        state.reports.suspend(current);
+        self.save(&state);
+    }
+
+    /// Ends a suspension: every report not final yet gets a fresh correction window.
+    pub fn resume_reports(&mut self, current: EpochId) {
+        let mut state = self.state();
+        state.reports.resume(current);
+        self.save(&state);
+    }
+
+    /// Closes every unreported ended epoch up to `through` as empty (no reward).
+    ///
+    /// # Errors
+    /// `ReportsSuspended` unless `by_owner`; `EpochNotEnded` if `through` has not ended;
+    /// `EpochFinalized` if every epoch up to `through` is final already.
+    pub fn close_unreported(
+        &mut self,
+        through: EpochId,
+        info: &EpochInfo,
+        by_owner: bool,
+    ) -> Result<(), StakingError> {
+        let mut state = self.state();
+        ensure!(
+            by_owner || !state.reports.suspended(),
+            StakingError::ReportsSuspended
+        );
+        ensure!(through < info.current_epoch, StakingError::EpochNotEnded);
+        ensure!(
+            through > state.final_through(info),
+            StakingError::EpochFinalized
+        );
+        state.reports.close_through(through, info.current_epoch);
+        self.save(&state);
+        Ok(())
     }
 
     pub fn epoch_reward(&self, epoch: EpochId) -> Option<EpochReward> {
@@ -405,23 +487,28 @@ impl RewardLedger {
         info: &EpochInfo,
     ) -> Result<Vec<(EpochId, Balance)>, StakingError> {
         let mut state = self.state();
-        let finalized_through = state.finalized_through.max(info.last_claimable_epoch);
+        let finalized_through = state.final_through(info);
         let mut open = self.open_epochs();
-        let settled = open.partition_point(|&epoch| epoch <= finalized_through);
+        let settled = open
+            .partition_point(|&epoch| epoch <= finalized_through)
+            .min(MAX_RELEASES_PER_MESSAGE);
         if settled == 0 {
             if state.finalized_through != finalized_through {
                 state.finalized_through = finalized_through;
+                state.reports.prune(finalized_through);
                 self.save(&state);
             }
             return Ok(Vec::new());
         }
-        let released = self.releasable(finalized_through)?;
+        let last_settled = open.get(settled.saturating_sub(1)).copied().unwrap_or(0);
+        let released = self.releasable(last_settled)?;
         for &(_, amount) in &released {
             state.funding.release(amount)?;
         }
         open.drain(..settled);
         self.open_epochs.set(&open);
         state.finalized_through = finalized_through;
+        state.reports.prune(finalized_through);
         self.save(&state);
         Ok(released)
     }
@@ -473,12 +560,12 @@ impl RewardLedger {
     pub fn set_epoch_reward(
         &mut self,
         epoch: EpochId,
-        total: Balance,
-        total_shards: u64,
+        (total, total_shards): (Balance, u64),
         info: &EpochInfo,
+        by_owner: bool,
     ) -> Result<EpochReward, StakingError> {
         let mut state = self.state();
-        let finalized_through = ensure_reportable(epoch, info, &state)?;
+        let finalized_through = ensure_reportable(epoch, info, &state, by_owner)?;
         ensure!(
             total <= state.hard_cap,
             StakingError::AboveHardCap {
@@ -506,15 +593,13 @@ impl RewardLedger {
         state.funding.re_reserve(previous.total, total)?;
 
         state.finalized_through = finalized_through;
+        state.reports.mark_reported(epoch, info.current_epoch);
         self.save(&state);
-        if reward == EpochReward::default() {
-            self.epoch_rewards.remove(epoch);
-        } else {
-            self.epoch_rewards.insert(epoch, &reward);
-            let mut open = self.open_epochs();
-            if insert_sorted(&mut open, epoch) {
-                self.open_epochs.set(&open);
-            }
+        // A report of (0, 0) stays: it reports the epoch as empty.
+        self.epoch_rewards.insert(epoch, &reward);
+        let mut open = self.open_epochs();
+        if insert_sorted(&mut open, epoch) {
+            self.open_epochs.set(&open);
         }
         Ok(reward)
     }
@@ -531,11 +616,11 @@ impl RewardLedger {
         &mut self,
         epoch: EpochId,
         batch: ShardBatch,
-        info: &EpochInfo,
+        (info, by_owner): (&EpochInfo, bool),
         holder: impl Fn(&ProviderId, EpochId) -> Option<AccountId>,
     ) -> Result<EpochReward, StakingError> {
         let mut state = self.state();
-        let finalized_through = ensure_reportable(epoch, info, &state)?;
+        let finalized_through = ensure_reportable(epoch, info, &state, by_owner)?;
         let mut reward = self
             .epoch_reward(epoch)
             .ok_or(StakingError::EpochRewardNotSet)?;
@@ -588,9 +673,10 @@ impl RewardLedger {
                 (true, _) => pending[position].shards = shards,
                 (false, _) => pending.insert(position, PendingEpoch { epoch, shards }),
             }
-            // Final epochs are folded only once the list is long, and only down to FOLD_AT (a
-            // claim folds them all).
-            let fold = pending.len().saturating_sub(FOLD_AT);
+            // Final epochs are folded only once the list is long, and at most one per report
+            // (a claim settles them all in memory), so a report's cost never depends on how
+            // many epochs became final at once (after an outage, say).
+            let fold = pending.len().saturating_sub(FOLD_AT).min(FOLDS_PER_REPORT);
             let settled =
                 self.settle_list(account, pending, finalized_through, (fold, &reports))?;
             ensure!(
@@ -603,6 +689,11 @@ impl RewardLedger {
             recorded <= reward.total_shards,
             StakingError::ShardsExceedTotal
         );
+        // After a correction of the total, `allocated` is an upper bound, and the exact shares
+        // moved in and out above can take it past what the epoch has: the floor of the
+        // recorded shards' share is always a bound too (a sum of floors is at most the floor
+        // of the sum), and never above the amount.
+        allocated = allocated.min(pro_rata(amount, recorded, reward.total_shards)?);
 
         for (earner, settled) in updates {
             self.commit(&earner, settled);
@@ -664,16 +755,13 @@ impl RewardLedger {
         info: &EpochInfo,
     ) -> Result<Balance, StakingError> {
         ensure!(from >= 1 && from <= to, StakingError::InvalidEpochRange);
+        let finalized_through = session.state.final_through(info);
         ensure!(
-            to <= info.last_claimable_epoch,
+            to <= finalized_through,
             StakingError::EpochNotClaimable {
-                last_claimable_epoch: info.last_claimable_epoch
+                last_claimable_epoch: finalized_through
             }
         );
-        let finalized_through = session
-            .state
-            .finalized_through
-            .max(info.last_claimable_epoch);
         let stored = self.earner(earner);
         let settled = self.settle(stored.clone(), finalized_through, &session.reports)?;
         let claimed_through = settled.account.claimed_through;
@@ -729,12 +817,13 @@ impl RewardLedger {
         earner: &Earner,
         info: &EpochInfo,
     ) -> Result<Balance, StakingError> {
+        let finalized_through = self.finality(info);
         let settled = self.settle(
             self.earner(earner),
-            self.finality(info),
+            finalized_through,
             &ReportCache::default(),
         )?;
-        let cumulative = self.cumulative_at(earner, &settled, info.last_claimable_epoch);
+        let cumulative = self.cumulative_at(earner, &settled, finalized_through);
         // The frontier never moves back, so this is never below what was claimed.
         Ok(cumulative.saturating_sub(settled.account.claimed_cumulative))
     }
@@ -776,7 +865,7 @@ impl RewardLedger {
 
     /// The effective finality for `info`: epochs up to it are final.
     fn finality(&self, info: &EpochInfo) -> EpochId {
-        self.finalized_through().max(info.last_claimable_epoch)
+        self.final_through(info)
     }
 
     /// What `release_final` would release for the open epochs up to `finalized_through`: per
@@ -792,11 +881,13 @@ impl RewardLedger {
             .into_iter()
             .take_while(|&epoch| epoch <= finalized_through)
         {
+            // `allocated` never exceeds the amount; were it ever to, this epoch alone would
+            // release nothing rather than block every other epoch's release.
             let unclaimable = match self.epoch_reward(epoch) {
                 Some(reward) => reward
-                    .amount()?
-                    .checked_sub(reward.allocated)
-                    .ok_or(StakingError::Overflow)?,
+                    .amount()
+                    .unwrap_or(0)
+                    .saturating_sub(reward.allocated),
                 None => self.boost(epoch),
             };
             if unclaimable > 0 {
@@ -1007,16 +1098,27 @@ fn insert_sorted(epochs: &mut Vec<EpochId>, epoch: EpochId) -> bool {
     }
 }
 
-/// Fails unless the scheduler may report `epoch` (ended, not final); returns the effective
-/// finality of `info` over the stored `state`.
+/// Fails unless the scheduler (the owner, if `by_owner`) may report `epoch`: reports are not
+/// suspended (or the owner reports), the epoch has ended, is not final, and is at most
+/// `MAX_REWARD_DELAY` epochs after the final frontier. Returns the final frontier.
 fn ensure_reportable(
     epoch: EpochId,
     info: &EpochInfo,
     state: &LedgerState,
+    by_owner: bool,
 ) -> Result<EpochId, StakingError> {
+    ensure!(
+        by_owner || !state.reports.suspended(),
+        StakingError::ReportsSuspended
+    );
     ensure!(epoch < info.current_epoch, StakingError::EpochNotEnded);
-    let finalized_through = state.finalized_through.max(info.last_claimable_epoch);
+    let finalized_through = state.final_through(info);
     ensure!(epoch > finalized_through, StakingError::EpochFinalized);
+    let reportable_through = ReportFrontier::reportable_through(finalized_through);
+    ensure!(
+        epoch <= reportable_through,
+        StakingError::TooManyOpenEpochs { reportable_through }
+    );
     Ok(finalized_through)
 }
 

@@ -6,6 +6,7 @@
 
 mod calls;
 pub mod events;
+pub mod frontier;
 pub mod funding;
 pub mod ledger;
 pub mod stakes;
@@ -20,9 +21,10 @@ pub mod provider_staking {
     use crate::{
         calls,
         events::{
-            BoostForNEpochs, EpochHardCapUpdated, ExcessWithdrawn, ProviderClaimedRewards,
-            ProviderShardsRecorded, ProviderStaked, ProviderUnstaked, RewardSetForEpoch,
-            RewardsFunded, RewardsWithdrawn, UnclaimableRewardReleased,
+            BoostForNEpochs, EpochHardCapUpdated, EpochsClosed, ExcessWithdrawn,
+            ProviderClaimedRewards, ProviderShardsRecorded, ProviderStaked, ProviderUnstaked,
+            ReportsResumed, ReportsSuspended, RewardSetForEpoch, RewardsFunded, RewardsWithdrawn,
+            UnclaimableRewardReleased,
         },
         funding::RewardFunding,
         ledger::{Boost, ClaimSession, Earner, EpochReward, RewardLedger, ShardBatch},
@@ -131,7 +133,18 @@ pub mod provider_staking {
         /// `ProviderUnstaked`.
         #[ink(message)]
         pub fn unstake_provider(&mut self, id: ProviderId) -> Result<Balance, StakingError> {
-            let view = self.owned_view(&id)?;
+            // The pool's own record says whose stake it is: principal leaves through the pool
+            // alone, whatever state the registry is in.
+            let stake = self.stakes.get(&id).ok_or(StakingError::NotStaked)?;
+            let caller = self.env().caller();
+            ensure!(stake.owner == caller, StakingError::NotProviderOwner);
+            let view = ProviderView {
+                owner: caller,
+                model_id: self.config().model_id,
+                whitelisted: false,
+                jailed_until: 0,
+                deactivated: true,
+            };
             self.unstake(id, view, false)
         }
 
@@ -316,11 +329,11 @@ pub mod provider_staking {
             total: Balance,
             total_shards: u64,
         ) -> Result<(), StakingError> {
-            self.access.ensure_role(Role::Scheduler)?;
+            let by_owner = self.access.ensure_role_by_owner(Role::Scheduler)?;
             let info = self.epoch_info_released(&self.config())?;
-            let reward = self
-                .rewards
-                .set_epoch_reward(epoch, total, total_shards, &info)?;
+            let reward =
+                self.rewards
+                    .set_epoch_reward(epoch, (total, total_shards), &info, by_owner)?;
             self.env().emit_event(RewardSetForEpoch {
                 epoch,
                 total: reward.total,
@@ -348,20 +361,85 @@ pub mod provider_staking {
             epoch: EpochId,
             shards: Vec<(ProviderId, u64)>,
         ) -> Result<(), StakingError> {
-            self.access.ensure_role(Role::Scheduler)?;
+            let by_owner = self.access.ensure_role_by_owner(Role::Scheduler)?;
             let batch = ShardBatch::new(shards)?;
             let providers = batch.providers();
             let info = self.epoch_info_released(&self.config())?;
             let stakes = &self.stakes;
-            let reward =
-                self.rewards
-                    .record_provider_shards(epoch, batch, &info, |id, epoch| {
-                        stakes.holder_in(id, epoch)
-                    })?;
+            let reward = self.rewards.record_provider_shards(
+                epoch,
+                batch,
+                (&info, by_owner),
+                |id, epoch| stakes.holder_in(id, epoch),
+            )?;
             self.env().emit_event(ProviderShardsRecorded {
                 epoch,
                 providers,
                 recorded_shards: reward.recorded_shards,
+            });
+            Ok(())
+        }
+
+        /// Closes every unreported ended epoch up to `through` as empty: no reward, and claims
+        /// may pass it once its correction window has passed (the scheduler may still report
+        /// it until then). For stretches the scheduler has no data for; epochs in which the
+        /// pool held no stake need no report at all.
+        ///
+        /// # Errors
+        /// `Access(MissingRole(Scheduler))`, `ReportsSuspended` (unless the owner calls),
+        /// `EpochNotEnded`, `EpochFinalized` (every epoch up to `through` is final),
+        /// `CrossContractCall`, `Overflow`.
+        ///
+        /// # Events
+        /// `EpochsClosed`.
+        #[ink(message)]
+        pub fn close_unreported_epochs(&mut self, through: EpochId) -> Result<(), StakingError> {
+            let by_owner = self.access.ensure_role_by_owner(Role::Scheduler)?;
+            let info = self.epoch_info_released(&self.config())?;
+            self.rewards.close_unreported(through, &info, by_owner)?;
+            self.env().emit_event(EpochsClosed {
+                by: self.env().caller(),
+                through,
+            });
+            Ok(())
+        }
+
+        /// Stops the scheduler's reports (a leaked or faulty scheduler key): reports from
+        /// anyone but the owner fail with `ReportsSuspended`, and no epoch becomes final until
+        /// `resume_reports`, so nothing earned is lost and no bad report becomes final. The
+        /// owner may still report and correct. Claims of epochs already final go on.
+        ///
+        /// # Errors
+        /// `Access(NotOwner)`, `CrossContractCall`, `Overflow`.
+        ///
+        /// # Events
+        /// `ReportsSuspended`.
+        #[ink(message)]
+        pub fn suspend_reports(&mut self) -> Result<(), StakingError> {
+            self.access.ensure_owner()?;
+            let info = self.epoch_info_released(&self.config())?;
+            self.rewards.suspend_reports(info.current_epoch);
+            self.env().emit_event(ReportsSuspended {
+                epoch: info.current_epoch,
+            });
+            Ok(())
+        }
+
+        /// Resumes the scheduler's reports: every report not final yet gets a fresh correction
+        /// window from the current epoch.
+        ///
+        /// # Errors
+        /// `Access(NotOwner)`, `CrossContractCall`.
+        ///
+        /// # Events
+        /// `ReportsResumed`.
+        #[ink(message)]
+        pub fn resume_reports(&mut self) -> Result<(), StakingError> {
+            self.access.ensure_owner()?;
+            let info = calls::epoch_info(self.config().epoch_controller)?;
+            self.rewards.resume_reports(info.current_epoch);
+            self.env().emit_event(ReportsResumed {
+                epoch: info.current_epoch,
             });
             Ok(())
         }
@@ -491,11 +569,28 @@ pub mod provider_staking {
             self.rewards.hard_cap()
         }
 
-        /// Highest last-claimable epoch the pool has settled; epochs up to it are final (the
-        /// controller's `last_claimable_epoch` may be ahead until the next change).
+        /// The pool's final frontier now: epochs up to it are claimable and no longer
+        /// reportable. It is the epoch controller's `last_claimable_epoch` while the scheduler
+        /// reports in time, and stops before the first ended epoch not reported (see the
+        /// README, "Finality"). 0 if the epoch controller cannot be read.
         #[ink(message)]
         pub fn finalized_through(&self) -> EpochId {
-            self.rewards.finalized_through()
+            calls::epoch_info(self.config().epoch_controller)
+                .map_or(0, |info| self.rewards.final_through(&info))
+        }
+
+        /// Every ended epoch up to the returned one is reported, closed, or had no stake in
+        /// the pool. 0 if the epoch controller cannot be read.
+        #[ink(message)]
+        pub fn reported_through(&self) -> EpochId {
+            calls::epoch_info(self.config().epoch_controller)
+                .map_or(0, |info| self.rewards.reported_through(info.current_epoch))
+        }
+
+        /// The owner has suspended the scheduler's reports (`suspend_reports`).
+        #[ink(message)]
+        pub fn reports_suspended(&self) -> bool {
+            self.rewards.reports_suspended()
         }
 
         #[ink(message)]
@@ -751,9 +846,16 @@ pub mod provider_staking {
             stakes::ensure_not_jailed(&view, info.current_epoch)?;
             let model = calls::model_context(cfg.router, cfg.model_id)?;
             stakes::ensure_enabled(&model)?;
-            let amount =
-                self.stakes
-                    .stake(&id, view.owner, model.stake_amount, info.current_epoch)?;
+            let rewards = &self.rewards;
+            let (amount, first_in_pool) = self.stakes.stake(
+                &id,
+                view.owner,
+                model.stake_amount,
+                (info.current_epoch, || rewards.final_through(&info)),
+            )?;
+            if first_in_pool {
+                self.rewards.stake_total_changed(true, info.current_epoch);
+            }
             calls::transfer_from(cfg.token, view.owner, self.env().account_id(), amount)?;
             self.env().emit_event(ProviderStaked {
                 id,
@@ -792,13 +894,16 @@ pub mod provider_staking {
             (model_id, finalized): (ModelId, EpochId),
         ) -> Result<Balance, StakingError> {
             let lock = (!forced).then_some(info.min_epochs_locked);
-            let stake = self.stakes.unstake_for(
+            let (stake, pool_emptied) = self.stakes.unstake_for(
                 &id,
                 Some(view.owner),
                 lock,
                 info.current_epoch,
                 finalized,
             )?;
+            if pool_emptied {
+                self.rewards.stake_total_changed(false, info.current_epoch);
+            }
             self.env().emit_event(ProviderUnstaked {
                 id,
                 model_id,
@@ -811,9 +916,7 @@ pub mod provider_staking {
 
         /// Epochs up to this are final: the stored finality or the controller's, if ahead.
         fn finality(&self, info: &EpochInfo) -> EpochId {
-            self.rewards
-                .finalized_through()
-                .max(info.last_claimable_epoch)
+            self.rewards.final_through(info)
         }
 
         /// Claims what `view.owner` earned with `id` and pays it (already authorised).
@@ -849,7 +952,7 @@ pub mod provider_staking {
             (info, model_id): (&EpochInfo, ModelId),
             session: &mut ClaimSession,
         ) -> Result<Balance, StakingError> {
-            stakes::ensure_not_jailed(view, info.current_epoch)?;
+            stakes::ensure_not_jailed_here(view, model_id, info.current_epoch)?;
             let earner = (id, view.owner);
             let amount = self
                 .rewards

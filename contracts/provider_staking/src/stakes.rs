@@ -15,10 +15,10 @@ use ink::{
     storage::{traits::ManualKey, Lazy, Mapping},
 };
 
-/// Most closed stake periods kept per id. Periods last at least `MIN_EPOCHS_LOCKED` (≥ 1)
-/// epochs and only those ending after the finality frontier (at most `MAX_REWARD_DELAY`
-/// epochs back) are kept, so the bound is never reached in practice; past it the oldest is
-/// dropped, never a stake.
+/// Most closed stake periods kept per id. Only periods ending after the final frontier are
+/// kept (their epochs can still be reported); a new stake of an id with this many is refused
+/// (`TooManyStakePeriods`) until the reports of its old periods are final, so no period that
+/// can still earn is ever dropped.
 pub const MAX_STAKE_PERIODS: usize = MAX_REWARD_DELAY as usize + 1;
 
 /// A provider's stake in this pool.
@@ -28,7 +28,8 @@ pub const MAX_STAKE_PERIODS: usize = MAX_REWARD_DELAY as usize + 1;
 pub struct StakeInfo {
     /// FUNC staked; never above the model's stake amount at the time of staking.
     pub amount: Balance,
-    /// Epoch of the latest stake or top-up; the lock runs from it.
+    /// Epoch of the stake that started the lock: the period's first stake. A top-up (after
+    /// the model's requirement rose) does not restart the lock.
     pub last_stake_epoch: EpochId,
     /// Epoch of the first stake of the current period (top-ups keep it).
     pub staked_since: EpochId,
@@ -81,21 +82,22 @@ impl Stakes {
         self.periods.get(id).unwrap_or_default()
     }
 
-    /// Who held `id` in `epoch`: the owner of the stake period covering it (the current one
-    /// first: when an id changed hands within an epoch, the new holder has it); `None` if `id`
-    /// was not staked in `epoch` (or that period is no longer kept: its epoch is final).
+    /// Who held `id` in `epoch`: the owner of the stake period covering it; `None` if `id`
+    /// was not staked in `epoch` (or that period is no longer kept: its epoch is final). When
+    /// the id changed hands within `epoch`, the epoch is the earlier holder's, who served in
+    /// it: a new holder's stake counts from the next epoch.
     pub fn holder_in(&self, id: &ProviderId, epoch: EpochId) -> Option<AccountId> {
-        if let Some(stake) = self.get(id) {
-            if stake.staked_since <= epoch {
-                return Some(stake.owner);
-            }
-        }
         // Bound: at most MAX_STAKE_PERIODS periods.
-        self.periods(id)
+        let closed = self
+            .periods(id)
             .iter()
-            .rev()
             .find(|period| period.covers(epoch))
-            .map(|period| period.owner)
+            .map(|period| period.owner);
+        closed.or_else(|| {
+            self.get(id)
+                .filter(|stake| stake.staked_since <= epoch)
+                .map(|stake| stake.owner)
+        })
     }
 
     /// The owner of `id`'s current stake, else of its latest closed period.
@@ -105,19 +107,22 @@ impl Stakes {
             .or_else(|| self.periods(id).last().map(|period| period.owner))
     }
 
-    /// Tops `id`'s stake up to `required` for `owner` in `epoch` and restarts its lock; returns
-    /// the amount added, which the caller must then pull from the owner.
+    /// Tops `id`'s stake up to `required` for `owner` in `epoch`; returns the amount added,
+    /// which the caller must then pull from the owner, and whether the pool held no stake
+    /// before. A first stake starts the lock; a top-up keeps it. `finalized` gives the final
+    /// frontier, read only when the id's closed periods must be pruned.
     ///
     /// # Errors
     /// `AlreadyFullyStaked` if nothing is missing; `NotProviderOwner` if another owner holds
-    /// the stake (an id changes hands only after a full unstake); `Overflow`.
+    /// the stake (an id changes hands only after a full unstake); `TooManyStakePeriods`;
+    /// `Overflow`.
     pub fn stake(
         &mut self,
         id: &ProviderId,
         owner: AccountId,
         required: Balance,
-        epoch: EpochId,
-    ) -> Result<Balance, StakingError> {
+        (epoch, finalized): (EpochId, impl FnOnce() -> EpochId),
+    ) -> Result<(Balance, bool), StakingError> {
         let existing = self.get(id);
         if let Some(stake) = existing {
             ensure!(stake.owner == owner, StakingError::NotProviderOwner);
@@ -126,21 +131,43 @@ impl Stakes {
         // A stake above a since-lowered requirement is simply "nothing missing".
         let missing = required.saturating_sub(current);
         ensure!(missing > 0, StakingError::AlreadyFullyStaked);
-        let total = self
-            .total()
-            .checked_add(missing)
-            .ok_or(StakingError::Overflow)?;
+        if existing.is_none() {
+            self.ensure_period_room(id, finalized)?;
+        }
+        let before = self.total();
+        let total = before.checked_add(missing).ok_or(StakingError::Overflow)?;
         self.stakes.insert(
             id,
             &StakeInfo {
                 amount: required,
-                last_stake_epoch: epoch,
+                last_stake_epoch: existing.map_or(epoch, |stake| stake.last_stake_epoch),
                 staked_since: existing.map_or(epoch, |stake| stake.staked_since),
                 owner,
             },
         );
         self.total.set(&total);
-        Ok(missing)
+        Ok((missing, before == 0))
+    }
+
+    /// A new period of `id` will need a place when it closes: prunes the final periods if the
+    /// list is full, and refuses if it still is.
+    fn ensure_period_room(
+        &mut self,
+        id: &ProviderId,
+        finalized: impl FnOnce() -> EpochId,
+    ) -> Result<(), StakingError> {
+        let mut periods = self.periods.get(id).unwrap_or_default();
+        if periods.len() < MAX_STAKE_PERIODS {
+            return Ok(());
+        }
+        let finalized = finalized();
+        periods.retain(|period| period.to > finalized);
+        ensure!(
+            periods.len() < MAX_STAKE_PERIODS,
+            StakingError::TooManyStakePeriods
+        );
+        self.periods.insert(id, &periods);
+        Ok(())
     }
 
     /// Removes `id`'s whole stake once `current_epoch >= last_stake_epoch + min_epochs_locked`
@@ -163,6 +190,7 @@ impl Stakes {
             current_epoch,
             finalized_through,
         )
+        .map(|(stake, _)| stake)
     }
 
     /// Removes `id`'s whole stake now, lock or not (governance release of a disputed id; the
@@ -177,10 +205,12 @@ impl Stakes {
         finalized_through: EpochId,
     ) -> Result<StakeInfo, StakingError> {
         self.unstake_for(id, None, None, current_epoch, finalized_through)
+            .map(|(stake, _)| stake)
     }
 
     /// [`Self::unstake`] (with `lock` = `Some(min_epochs_locked)`) or [`Self::force_unstake`]
-    /// (`None`) for the stake of `owner`, when given: the stake is read once.
+    /// (`None`) for the stake of `owner`, when given: the stake is read once. Also returns
+    /// whether the pool holds no stake any more.
     ///
     /// # Errors
     /// `NotStaked`; `NotProviderOwner` if `owner` does not hold the stake; `StillLocked`;
@@ -192,7 +222,7 @@ impl Stakes {
         lock: Option<u32>,
         current_epoch: EpochId,
         finalized_through: EpochId,
-    ) -> Result<StakeInfo, StakingError> {
+    ) -> Result<(StakeInfo, bool), StakingError> {
         let stake = self.get(id).ok_or(StakingError::NotStaked)?;
         if let Some(owner) = owner {
             // Ids change hands only after a full unstake, so this always holds.
@@ -217,17 +247,15 @@ impl Stakes {
         stake: StakeInfo,
         current_epoch: EpochId,
         finalized_through: EpochId,
-    ) -> Result<StakeInfo, StakingError> {
+    ) -> Result<(StakeInfo, bool), StakingError> {
         let total = self
             .total()
             .checked_sub(stake.amount)
             .ok_or(StakingError::Overflow)?;
         let mut periods = self.periods(id);
-        // Periods whose every epoch is final can never be reported again.
+        // Periods whose every epoch is final can never be reported again. A stake starts only
+        // with room for its period (`ensure_period_room`), so none is ever dropped here.
         periods.retain(|period| period.to > finalized_through);
-        if periods.len() >= MAX_STAKE_PERIODS {
-            periods.remove(0);
-        }
         periods.push(StakePeriod {
             from: stake.staked_since,
             to: current_epoch,
@@ -236,7 +264,7 @@ impl Stakes {
         self.stakes.remove(id);
         self.periods.insert(id, &periods);
         self.total.set(&total);
-        Ok(stake)
+        Ok((stake, total == 0))
     }
 }
 
@@ -263,6 +291,24 @@ pub fn ensure_not_jailed(view: &ProviderView, epoch: EpochId) -> Result<(), Stak
     Ok(())
 }
 
+/// The jail rule of claims: a jail is part of an id's registration, so it blocks the claims of
+/// the id's holder in the pool of the model the id is registered for, and nothing else —
+/// rewards earned under an earlier registration (another model, or by a former holder) stay
+/// claimable.
+///
+/// # Errors
+/// `ProviderJailed` while `view` is registered for `model_id` and jailed at `epoch`.
+pub fn ensure_not_jailed_here(
+    view: &ProviderView,
+    model_id: ModelId,
+    epoch: EpochId,
+) -> Result<(), StakingError> {
+    if view.model_id == model_id {
+        ensure_not_jailed(view, epoch)?;
+    }
+    Ok(())
+}
+
 /// # Errors
 /// `ModelDisabled`.
 pub fn ensure_enabled(model: &ModelContext) -> Result<(), StakingError> {
@@ -279,6 +325,19 @@ mod tests {
         ink::prelude::vec![n; 8]
     }
 
+    /// A stake with no period pruning (the final frontier 0).
+    fn stake(
+        stakes: &mut Stakes,
+        id: &ProviderId,
+        owner: AccountId,
+        required: Balance,
+        epoch: EpochId,
+    ) -> Result<Balance, StakingError> {
+        stakes
+            .stake(id, owner, required, (epoch, || 0))
+            .map(|(amount, _)| amount)
+    }
+
     fn owner() -> AccountId {
         AccountId::from([1; 32])
     }
@@ -290,9 +349,9 @@ mod tests {
     #[ink::test]
     fn stake_by_another_owner_than_the_holder_fails() {
         let mut stakes = Stakes::default();
-        stakes.stake(&id(1), owner(), 100, 3).unwrap();
+        stake(&mut stakes, &id(1), owner(), 100, 3).unwrap();
         assert_eq!(
-            stakes.stake(&id(1), other(), 150, 4),
+            stake(&mut stakes, &id(1), other(), 150, 4),
             Err(StakingError::NotProviderOwner)
         );
     }
@@ -301,17 +360,19 @@ mod tests {
     fn holder_in_follows_the_stake_periods() {
         let mut stakes = Stakes::default();
         assert_eq!(stakes.holder_in(&id(1), 3), None);
-        stakes.stake(&id(1), owner(), 100, 3).unwrap();
+        stake(&mut stakes, &id(1), owner(), 100, 3).unwrap();
         assert_eq!(stakes.holder_in(&id(1), 2), None);
         assert_eq!(stakes.holder_in(&id(1), 3), Some(owner()));
         assert_eq!(stakes.holder_in(&id(1), 50), Some(owner()));
         stakes.unstake(&id(1), 6, 2, 0).unwrap();
         assert_eq!(stakes.holder_in(&id(1), 6), Some(owner()));
         assert_eq!(stakes.holder_in(&id(1), 7), None);
-        // The id changes hands in epoch 6: the new holder has it from then on.
-        stakes.stake(&id(1), other(), 100, 6).unwrap();
+        // The id changes hands in epoch 6: epoch 6 stays the earlier holder's, who served in
+        // it; the new holder has the id from epoch 7 on.
+        stake(&mut stakes, &id(1), other(), 100, 6).unwrap();
         assert_eq!(stakes.holder_in(&id(1), 5), Some(owner()));
-        assert_eq!(stakes.holder_in(&id(1), 6), Some(other()));
+        assert_eq!(stakes.holder_in(&id(1), 6), Some(owner()));
+        assert_eq!(stakes.holder_in(&id(1), 7), Some(other()));
         assert_eq!(stakes.last_holder(&id(1)), Some(other()));
         stakes.unstake(&id(1), 9, 2, 0).unwrap();
         assert_eq!(stakes.last_holder(&id(1)), Some(other()));
@@ -321,9 +382,9 @@ mod tests {
     #[ink::test]
     fn unstake_prunes_final_periods_but_keeps_the_latest() {
         let mut stakes = Stakes::default();
-        stakes.stake(&id(1), owner(), 100, 1).unwrap();
+        stake(&mut stakes, &id(1), owner(), 100, 1).unwrap();
         stakes.unstake(&id(1), 2, 1, 0).unwrap();
-        stakes.stake(&id(1), owner(), 100, 3).unwrap();
+        stake(&mut stakes, &id(1), owner(), 100, 3).unwrap();
         stakes.unstake(&id(1), 4, 1, 2).unwrap();
         assert_eq!(
             stakes.periods(&id(1)),
@@ -339,7 +400,7 @@ mod tests {
     #[ink::test]
     fn force_unstake_ignores_the_lock() {
         let mut stakes = Stakes::default();
-        stakes.stake(&id(1), owner(), 100, 5).unwrap();
+        stake(&mut stakes, &id(1), owner(), 100, 5).unwrap();
         assert_eq!(
             stakes.force_unstake(&id(1), 5, 0).map(|s| s.amount),
             Ok(100)
@@ -364,7 +425,7 @@ mod tests {
     #[ink::test]
     fn stake_first_time_adds_the_requirement() {
         let mut stakes = Stakes::default();
-        assert_eq!(stakes.stake(&id(1), owner(), 100, 3), Ok(100));
+        assert_eq!(stake(&mut stakes, &id(1), owner(), 100, 3), Ok(100));
         assert_eq!(
             stakes.get(&id(1)),
             Some(StakeInfo {
@@ -380,14 +441,14 @@ mod tests {
     #[ink::test]
     fn stake_after_requirement_rise_adds_only_the_missing_part() {
         let mut stakes = Stakes::default();
-        stakes.stake(&id(1), owner(), 100, 3).unwrap();
-        stakes.stake(&id(2), owner(), 100, 3).unwrap();
-        assert_eq!(stakes.stake(&id(1), owner(), 150, 9), Ok(50));
+        stake(&mut stakes, &id(1), owner(), 100, 3).unwrap();
+        stake(&mut stakes, &id(2), owner(), 100, 3).unwrap();
+        assert_eq!(stake(&mut stakes, &id(1), owner(), 150, 9), Ok(50));
         assert_eq!(
             stakes.get(&id(1)),
             Some(StakeInfo {
                 amount: 150,
-                last_stake_epoch: 9,
+                last_stake_epoch: 3,
                 staked_since: 3,
                 owner: owner(),
             })
@@ -398,13 +459,13 @@ mod tests {
     #[ink::test]
     fn stake_when_full_or_above_a_lowered_requirement_fails() {
         let mut stakes = Stakes::default();
-        stakes.stake(&id(1), owner(), 100, 3).unwrap();
+        stake(&mut stakes, &id(1), owner(), 100, 3).unwrap();
         assert_eq!(
-            stakes.stake(&id(1), owner(), 100, 4),
+            stake(&mut stakes, &id(1), owner(), 100, 4),
             Err(StakingError::AlreadyFullyStaked)
         );
         assert_eq!(
-            stakes.stake(&id(1), owner(), 60, 4),
+            stake(&mut stakes, &id(1), owner(), 60, 4),
             Err(StakingError::AlreadyFullyStaked)
         );
         assert_eq!(stakes.get(&id(1)).unwrap().last_stake_epoch, 3);
@@ -415,7 +476,7 @@ mod tests {
     fn stake_of_zero_requirement_fails() {
         let mut stakes = Stakes::default();
         assert_eq!(
-            stakes.stake(&id(1), owner(), 0, 1),
+            stake(&mut stakes, &id(1), owner(), 0, 1),
             Err(StakingError::AlreadyFullyStaked)
         );
         assert_eq!(stakes.get(&id(1)), None);
@@ -433,7 +494,7 @@ mod tests {
     #[ink::test]
     fn unstake_before_lock_end_fails() {
         let mut stakes = Stakes::default();
-        stakes.stake(&id(1), owner(), 100, 5).unwrap();
+        stake(&mut stakes, &id(1), owner(), 100, 5).unwrap();
         assert_eq!(
             stakes.unstake(&id(1), 7, 3, 0).map(|stake| stake.amount),
             Err(StakingError::StillLocked { unlock_epoch: 8 })
@@ -445,8 +506,8 @@ mod tests {
     #[ink::test]
     fn unstake_at_lock_end_returns_the_whole_stake() {
         let mut stakes = Stakes::default();
-        stakes.stake(&id(1), owner(), 100, 5).unwrap();
-        stakes.stake(&id(2), owner(), 100, 5).unwrap();
+        stake(&mut stakes, &id(1), owner(), 100, 5).unwrap();
+        stake(&mut stakes, &id(2), owner(), 100, 5).unwrap();
         assert_eq!(
             stakes.unstake(&id(1), 8, 3, 0).map(|stake| stake.amount),
             Ok(100)
@@ -460,24 +521,74 @@ mod tests {
     }
 
     #[ink::test]
-    fn unstake_lock_restarts_with_a_top_up() {
+    fn a_top_up_keeps_the_lock_of_the_first_stake() {
+        // Issue 17, item 5: staked in epoch 3 with a lock of 2, topped up by 1 in epoch 4
+        // after the requirement rose: still unstakes in epoch 5.
         let mut stakes = Stakes::default();
-        stakes.stake(&id(1), owner(), 100, 5).unwrap();
-        stakes.stake(&id(1), owner(), 120, 20).unwrap();
+        stake(&mut stakes, &id(1), owner(), 100, 3).unwrap();
+        assert_eq!(stake(&mut stakes, &id(1), owner(), 101, 4), Ok(1));
         assert_eq!(
-            stakes.unstake(&id(1), 21, 3, 0).map(|stake| stake.amount),
-            Err(StakingError::StillLocked { unlock_epoch: 23 })
+            stakes.unstake(&id(1), 4, 2, 0).map(|stake| stake.amount),
+            Err(StakingError::StillLocked { unlock_epoch: 5 })
         );
         assert_eq!(
-            stakes.unstake(&id(1), 23, 3, 0).map(|stake| stake.amount),
-            Ok(120)
+            stakes.unstake(&id(1), 5, 2, 0).map(|stake| stake.amount),
+            Ok(101)
         );
+        // A new period starts a new lock.
+        stake(&mut stakes, &id(1), owner(), 100, 9).unwrap();
+        assert_eq!(
+            stakes.unstake(&id(1), 10, 2, 0).map(|stake| stake.amount),
+            Err(StakingError::StillLocked { unlock_epoch: 11 })
+        );
+    }
+
+    #[ink::test]
+    fn a_stake_waits_for_room_for_its_period_and_never_drops_one() {
+        let mut stakes = Stakes::default();
+        for n in 0..MAX_STAKE_PERIODS as EpochId {
+            stake(&mut stakes, &id(1), owner(), 100, 2 * n + 1).unwrap();
+            stakes.unstake(&id(1), 2 * n + 2, 1, 0).unwrap();
+        }
+        let epoch = 2 * MAX_STAKE_PERIODS as EpochId + 1;
+        // Nothing final: every period can still be reported.
+        assert_eq!(
+            stakes
+                .stake(&id(1), owner(), 100, (epoch, || 0))
+                .map(|(amount, _)| amount),
+            Err(StakingError::TooManyStakePeriods)
+        );
+        assert_eq!(stakes.periods(&id(1)).len(), MAX_STAKE_PERIODS);
+        // Once the first ten periods are final, there is room.
+        assert_eq!(
+            stakes
+                .stake(&id(1), owner(), 100, (epoch, || 20))
+                .map(|(amount, _)| amount),
+            Ok(100)
+        );
+        assert_eq!(stakes.periods(&id(1)).len(), MAX_STAKE_PERIODS - 10);
+        assert_eq!(stakes.holder_in(&id(1), 21), Some(owner()));
+    }
+
+    #[ink::test]
+    fn stake_and_unstake_tell_when_the_pool_empties_or_fills() {
+        let mut stakes = Stakes::default();
+        assert_eq!(
+            stakes.stake(&id(1), owner(), 100, (1, || 0)),
+            Ok((100, true))
+        );
+        assert_eq!(
+            stakes.stake(&id(2), owner(), 100, (1, || 0)),
+            Ok((100, false))
+        );
+        assert!(!stakes.unstake_for(&id(1), None, None, 2, 0).unwrap().1);
+        assert!(stakes.unstake_for(&id(2), None, None, 2, 0).unwrap().1);
     }
 
     #[ink::test]
     fn unstake_lock_overflow_fails() {
         let mut stakes = Stakes::default();
-        stakes.stake(&id(1), owner(), 100, EpochId::MAX).unwrap();
+        stake(&mut stakes, &id(1), owner(), 100, EpochId::MAX).unwrap();
         assert_eq!(
             stakes
                 .unstake(&id(1), EpochId::MAX, 1, 0)

@@ -90,7 +90,7 @@ fn new_stores_the_suite_and_starts_empty() {
     assert_eq!(pool.epoch_reward_hard_cap(), Balance::MAX);
     assert_eq!(pool.open_epochs(), Vec::<u32>::new());
     assert_eq!(pool.effective_staked_balance(), 0);
-    assert_eq!(pool.finalized_through(), 0);
+    assert!(!pool.reports_suspended());
 }
 
 #[ink::test]
@@ -309,6 +309,25 @@ fn withdraw_unreserved_and_excess_by_non_owner_fail() {
 }
 
 #[ink::test]
+fn report_stops_by_non_owner_fail() {
+    let mut pool = pool();
+    set_caller(accounts().bob);
+    assert_eq!(pool.suspend_reports(), Err(access(AccessError::NotOwner)));
+    assert_eq!(pool.resume_reports(), Err(access(AccessError::NotOwner)));
+    assert!(!pool.reports_suspended());
+}
+
+#[ink::test]
+fn close_unreported_epochs_by_non_scheduler_fails() {
+    let mut pool = pool();
+    set_caller(accounts().bob);
+    assert_eq!(
+        pool.close_unreported_epochs(3),
+        Err(access(AccessError::MissingRole(Role::Scheduler)))
+    );
+}
+
+#[ink::test]
 fn withdraw_excess_of_zero_fails() {
     let mut pool = pool();
     assert_eq!(
@@ -379,11 +398,12 @@ fn claim_rewards_while_paused_fails() {
 }
 
 #[ink::test]
-#[should_panic(expected = "off-chain environment does not support contract invocation")]
-fn unstake_provider_while_paused_asks_the_registry() {
+fn unstake_provider_reads_the_pool_alone_even_while_paused() {
+    // Issue 17, item 5: principal leaves through the pool alone; no registry call is made
+    // (the off-chain engine would panic on one).
     let mut pool = paused_pool();
     set_caller(accounts().bob);
-    let _ = pool.unstake_provider(id());
+    assert_eq!(pool.unstake_provider(id()), Err(StakingError::NotStaked));
 }
 
 #[ink::test]

@@ -196,6 +196,19 @@ impl AccessControl {
         }
     }
 
+    /// [`Self::ensure_role`] that also tells whether the caller is the owner (`Ok(true)`),
+    /// reading the owner once.
+    pub fn ensure_role_by_owner(&self, role: Role) -> Result<bool, AccessError> {
+        let caller = caller();
+        if caller == self.owner() {
+            Ok(true)
+        } else if self.roles.contains((role, caller)) {
+            Ok(false)
+        } else {
+            Err(AccessError::MissingRole(role))
+        }
+    }
+
     /// Fails while paused.
     pub fn ensure_not_paused(&self) -> Result<(), AccessError> {
         if self.paused() {

@@ -77,6 +77,15 @@ pub enum StakingError {
     CrossContractCall,
     /// An amount or epoch computation overflowed.
     Overflow,
+    /// The owner has suspended scheduler reports (`suspend_reports`); only the owner may
+    /// report until `resume_reports`.
+    ReportsSuspended,
+    /// The epoch is more than `MAX_REWARD_DELAY` epochs after the pool's finality frontier:
+    /// report the earlier epochs first (they become final one correction window later).
+    TooManyOpenEpochs { reportable_through: EpochId },
+    /// The id has `MAX_STAKE_PERIODS` closed stake periods whose epochs are not final yet; a new
+    /// stake waits until the scheduler's reports of them become final.
+    TooManyStakePeriods,
 }
 
 /// Written out because `PSP22Error` is not `Clone`; cluster operations put the same failures
@@ -131,6 +140,11 @@ impl Clone for StakingError {
                 available: *available,
             },
             Self::InvalidBatchSize => Self::InvalidBatchSize,
+            Self::ReportsSuspended => Self::ReportsSuspended,
+            Self::TooManyOpenEpochs { reportable_through } => Self::TooManyOpenEpochs {
+                reportable_through: *reportable_through,
+            },
+            Self::TooManyStakePeriods => Self::TooManyStakePeriods,
             Self::TooManyPendingEpochs => Self::TooManyPendingEpochs,
             Self::InvalidBoost => Self::InvalidBoost,
             Self::ZeroAmount => Self::ZeroAmount,

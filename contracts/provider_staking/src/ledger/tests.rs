@@ -59,11 +59,11 @@ fn report(
 ) {
     let now = at(epoch + 1);
     ledger
-        .set_epoch_reward(epoch, total, total_shards, &now)
+        .set_epoch_reward(epoch, (total, total_shards), &now, false)
         .unwrap();
     if !shards.is_empty() {
         ledger
-            .record_provider_shards(epoch, batch(shards), &now, holder)
+            .record_provider_shards(epoch, batch(shards), (&now, false), holder)
             .unwrap();
     }
 }
@@ -289,7 +289,7 @@ fn add_boost_past_the_last_epoch_fails_and_changes_nothing() {
 fn set_epoch_reward_reserves_total_plus_boost() {
     let mut ledger = ledger(100);
     ledger.add_boost(&Boost::new(1, 20).unwrap(), 3).unwrap();
-    let reward = ledger.set_epoch_reward(4, 50, 10, &at(5)).unwrap();
+    let reward = ledger.set_epoch_reward(4, (50, 10), &at(5), false).unwrap();
     assert_eq!(
         reward,
         EpochReward {
@@ -310,7 +310,7 @@ fn set_epoch_reward_of_an_epoch_not_ended_fails() {
     let mut ledger = ledger(100);
     for epoch in [5, 6] {
         assert_eq!(
-            ledger.set_epoch_reward(epoch, 1, 1, &at(5)),
+            ledger.set_epoch_reward(epoch, (1, 1), &at(5), false),
             Err(StakingError::EpochNotEnded)
         );
     }
@@ -322,21 +322,23 @@ fn set_epoch_reward_of_a_final_epoch_fails() {
     let mut ledger = ledger(100);
     for epoch in [0, 1, 3] {
         assert_eq!(
-            ledger.set_epoch_reward(epoch, 1, 1, &at(5)),
+            ledger.set_epoch_reward(epoch, (1, 1), &at(5), false),
             Err(StakingError::EpochFinalized)
         );
     }
-    ledger.set_epoch_reward(4, 1, 1, &at(5)).unwrap();
+    ledger.set_epoch_reward(4, (1, 1), &at(5), false).unwrap();
     // The delay then grows to 4: epoch 3 stays final although 3 > 6 − 4.
     let longer_delay = EpochInfo {
         last_claimable_epoch: 2,
         ..at(6)
     };
     assert_eq!(
-        ledger.set_epoch_reward(3, 1, 1, &longer_delay),
+        ledger.set_epoch_reward(3, (1, 1), &longer_delay, false),
         Err(StakingError::EpochFinalized)
     );
-    ledger.set_epoch_reward(4, 2, 1, &longer_delay).unwrap();
+    ledger
+        .set_epoch_reward(4, (2, 1), &longer_delay, false)
+        .unwrap();
 }
 
 #[ink::test]
@@ -345,11 +347,11 @@ fn set_epoch_reward_above_the_hard_cap_fails() {
     assert_eq!(ledger.hard_cap(), Balance::MAX);
     ledger.set_hard_cap(30);
     assert_eq!(
-        ledger.set_epoch_reward(4, 31, 1, &at(5)),
+        ledger.set_epoch_reward(4, (31, 1), &at(5), false),
         Err(StakingError::AboveHardCap { hard_cap: 30 })
     );
     assert_eq!(ledger.epoch_reward(4), None);
-    ledger.set_epoch_reward(4, 30, 1, &at(5)).unwrap();
+    ledger.set_epoch_reward(4, (30, 1), &at(5), false).unwrap();
 }
 
 #[ink::test]
@@ -357,7 +359,7 @@ fn set_epoch_reward_boost_is_not_capped() {
     let mut ledger = ledger(0);
     ledger.add_boost(&Boost::new(1, 80).unwrap(), 3).unwrap();
     ledger.set_hard_cap(0);
-    let reward = ledger.set_epoch_reward(4, 0, 8, &at(5)).unwrap();
+    let reward = ledger.set_epoch_reward(4, (0, 8), &at(5), false).unwrap();
     assert_eq!(reward.boost, 80);
     assert_eq!(ledger.funding(), funding(80, 80));
 }
@@ -369,9 +371,9 @@ fn set_epoch_reward_without_enough_unreserved_funds_fails_and_changes_nothing() 
         last_claimable_epoch: 0,
         ..at(5)
     };
-    ledger.set_epoch_reward(3, 60, 1, &now).unwrap();
+    ledger.set_epoch_reward(3, (60, 1), &now, false).unwrap();
     assert_eq!(
-        ledger.set_epoch_reward(4, 41, 1, &now),
+        ledger.set_epoch_reward(4, (41, 1), &now, false),
         Err(StakingError::InsufficientRewardFunding { available: 40 })
     );
     assert_eq!(ledger.epoch_reward(4), None);
@@ -381,10 +383,12 @@ fn set_epoch_reward_without_enough_unreserved_funds_fails_and_changes_nothing() 
 #[ink::test]
 fn set_epoch_reward_correction_releases_the_previous_reservation() {
     let mut ledger = ledger(100);
-    ledger.set_epoch_reward(4, 80, 10, &at(5)).unwrap();
-    ledger.set_epoch_reward(4, 100, 10, &at(5)).unwrap();
+    ledger.set_epoch_reward(4, (80, 10), &at(5), false).unwrap();
+    ledger
+        .set_epoch_reward(4, (100, 10), &at(5), false)
+        .unwrap();
     assert_eq!(ledger.funding(), funding(100, 100));
-    ledger.set_epoch_reward(4, 10, 10, &at(5)).unwrap();
+    ledger.set_epoch_reward(4, (10, 10), &at(5), false).unwrap();
     assert_eq!(ledger.funding(), funding(100, 10));
     assert_eq!(ledger.epoch_reward(4).unwrap().total, 10);
 }
@@ -393,15 +397,15 @@ fn set_epoch_reward_correction_releases_the_previous_reservation() {
 fn set_epoch_reward_with_bad_total_shards_fails() {
     let mut ledger = ledger(100);
     assert_eq!(
-        ledger.set_epoch_reward(4, 10, 0, &at(5)),
+        ledger.set_epoch_reward(4, (10, 0), &at(5), false),
         Err(StakingError::ShardsExceedTotal)
     );
     report(&mut ledger, 4, 10, 10, &[(1, 6)]);
     assert_eq!(
-        ledger.set_epoch_reward(4, 10, 5, &at(5)),
+        ledger.set_epoch_reward(4, (10, 5), &at(5), false),
         Err(StakingError::ShardsExceedTotal)
     );
-    ledger.set_epoch_reward(4, 10, 6, &at(5)).unwrap();
+    ledger.set_epoch_reward(4, (10, 6), &at(5), false).unwrap();
     assert_eq!(ledger.epoch_reward(4).unwrap().recorded_shards, 6);
 }
 
@@ -410,18 +414,19 @@ fn set_epoch_reward_with_a_boost_and_no_shards_fails() {
     let mut ledger = ledger(0);
     ledger.add_boost(&Boost::new(1, 5).unwrap(), 3).unwrap();
     assert_eq!(
-        ledger.set_epoch_reward(4, 0, 0, &at(5)),
+        ledger.set_epoch_reward(4, (0, 0), &at(5), false),
         Err(StakingError::ShardsExceedTotal)
     );
     assert_eq!(ledger.funding(), funding(5, 5));
 }
 
 #[ink::test]
-fn set_epoch_reward_to_nothing_removes_the_report() {
+fn set_epoch_reward_to_nothing_is_an_empty_report() {
     let mut ledger = ledger(100);
-    ledger.set_epoch_reward(4, 10, 3, &at(5)).unwrap();
-    ledger.set_epoch_reward(4, 0, 0, &at(5)).unwrap();
-    assert_eq!(ledger.epoch_reward(4), None);
+    ledger.set_epoch_reward(4, (10, 3), &at(5), false).unwrap();
+    ledger.set_epoch_reward(4, (0, 0), &at(5), false).unwrap();
+    // The epoch stays reported (empty): claims may pass it once it is final.
+    assert_eq!(ledger.epoch_reward(4), Some(EpochReward::default()));
     assert_eq!(ledger.funding(), funding(100, 0));
 }
 
@@ -431,7 +436,7 @@ fn set_epoch_reward_to_nothing_removes_the_report() {
 fn record_provider_shards_before_the_reward_fails() {
     let mut ledger = ledger(100);
     assert_eq!(
-        ledger.record_provider_shards(4, batch(&[(1, 1)]), &at(5), holder),
+        ledger.record_provider_shards(4, batch(&[(1, 1)]), (&at(5), false), holder),
         Err(StakingError::EpochRewardNotSet)
     );
 }
@@ -441,11 +446,11 @@ fn record_provider_shards_of_an_epoch_not_ended_or_final_fails() {
     let mut ledger = ledger(100);
     report(&mut ledger, 4, 10, 10, &[]);
     assert_eq!(
-        ledger.record_provider_shards(5, batch(&[(1, 1)]), &at(5), holder),
+        ledger.record_provider_shards(5, batch(&[(1, 1)]), (&at(5), false), holder),
         Err(StakingError::EpochNotEnded)
     );
     assert_eq!(
-        ledger.record_provider_shards(4, batch(&[(1, 1)]), &at(6), holder),
+        ledger.record_provider_shards(4, batch(&[(1, 1)]), (&at(6), false), holder),
         Err(StakingError::EpochFinalized)
     );
     assert_eq!(ledger.provider_shards(&earner(1), 4), 0);
@@ -458,7 +463,12 @@ fn record_provider_shards_of_an_unknown_provider_fails_and_changes_nothing() {
     for unknown in [id(9), ink::prelude::vec![1; 65]] {
         let entries = ink::prelude::vec![(id(1), 2), (unknown.clone(), 1), (id(2), 3)];
         assert_eq!(
-            ledger.record_provider_shards(4, ShardBatch::new(entries).unwrap(), &at(5), holder),
+            ledger.record_provider_shards(
+                4,
+                ShardBatch::new(entries).unwrap(),
+                (&at(5), false),
+                holder
+            ),
             Err(StakingError::NotStakedInEpoch {
                 id: unknown,
                 epoch: 4
@@ -475,14 +485,14 @@ fn record_provider_shards_above_the_total_fails_and_changes_nothing() {
     let mut ledger = ledger(100);
     report(&mut ledger, 4, 10, 10, &[(1, 4)]);
     assert_eq!(
-        ledger.record_provider_shards(4, batch(&[(2, 3), (3, 4)]), &at(5), holder),
+        ledger.record_provider_shards(4, batch(&[(2, 3), (3, 4)]), (&at(5), false), holder),
         Err(StakingError::ShardsExceedTotal)
     );
     assert_eq!(ledger.provider_shards(&earner(2), 4), 0);
     assert_eq!(ledger.epoch_reward(4).unwrap().recorded_shards, 4);
     // Replacing provider 1's shards frees room.
     ledger
-        .record_provider_shards(4, batch(&[(1, 3), (2, 3), (3, 4)]), &at(5), holder)
+        .record_provider_shards(4, batch(&[(1, 3), (2, 3), (3, 4)]), (&at(5), false), holder)
         .unwrap();
     assert_eq!(ledger.epoch_reward(4).unwrap().recorded_shards, 10);
 }
@@ -492,7 +502,7 @@ fn record_provider_shards_again_replaces_the_previous_shards() {
     let mut ledger = ledger(100);
     report(&mut ledger, 4, 10, 10, &[(1, 3), (2, 2)]);
     let reward = ledger
-        .record_provider_shards(4, batch(&[(1, 5)]), &at(5), holder)
+        .record_provider_shards(4, batch(&[(1, 5)]), (&at(5), false), holder)
         .unwrap();
     assert_eq!(reward.recorded_shards, 7);
     assert_eq!(ledger.provider_shards(&earner(1), 4), 5);
@@ -504,7 +514,7 @@ fn record_provider_shards_of_zero_removes_the_record() {
     let mut ledger = ledger(100);
     report(&mut ledger, 4, 10, 10, &[(1, 3), (2, 2)]);
     let reward = ledger
-        .record_provider_shards(4, batch(&[(1, 0)]), &at(5), holder)
+        .record_provider_shards(4, batch(&[(1, 0)]), (&at(5), false), holder)
         .unwrap();
     assert_eq!(reward.recorded_shards, 2);
     assert_eq!(ledger.provider_shards(&earner(1), 4), 0);
@@ -520,9 +530,9 @@ fn record_provider_shards_keeps_the_pending_list_sorted() {
         ..at(10)
     };
     for epoch in [7, 3, 5] {
-        ledger.set_epoch_reward(epoch, 1, 1, &now).unwrap();
+        ledger.set_epoch_reward(epoch, (1, 1), &now, false).unwrap();
         ledger
-            .record_provider_shards(epoch, batch(&[(1, 1)]), &now, holder)
+            .record_provider_shards(epoch, batch(&[(1, 1)]), (&now, false), holder)
             .unwrap();
     }
     assert_eq!(
@@ -530,35 +540,45 @@ fn record_provider_shards_keeps_the_pending_list_sorted() {
         Some(ink::prelude::vec![3, 5, 7])
     );
     ledger
-        .record_provider_shards(5, batch(&[(1, 0)]), &now, holder)
+        .record_provider_shards(5, batch(&[(1, 0)]), (&now, false), holder)
         .unwrap();
     assert_eq!(pending_epochs(&ledger, 1), Some(ink::prelude::vec![3, 7]));
 }
 
 #[ink::test]
-fn record_provider_shards_beyond_max_pending_epochs_fails() {
+fn reports_beyond_max_reward_delay_epochs_after_the_final_frontier_wait() {
     let mut ledger = ledger(1_000);
-    // A clock far ahead with nothing final yet (no real delay allows this).
+    // A clock far ahead with nothing final yet (after an outage, say).
     let now = EpochInfo {
         last_claimable_epoch: 0,
         ..at(500)
     };
-    for epoch in 1..=MAX_REWARD_DELAY + 1 {
-        ledger.set_epoch_reward(epoch, 1, 1, &now).unwrap();
-    }
     for epoch in 1..=MAX_REWARD_DELAY {
+        ledger.set_epoch_reward(epoch, (1, 1), &now, false).unwrap();
         ledger
-            .record_provider_shards(epoch, batch(&[(1, 1)]), &now, holder)
+            .record_provider_shards(epoch, batch(&[(1, 1)]), (&now, false), holder)
             .unwrap();
     }
+    // No earner's list of reported, not final epochs can pass MAX_REWARD_DELAY.
     assert_eq!(
-        ledger.record_provider_shards(MAX_REWARD_DELAY + 1, batch(&[(2, 1), (1, 1)]), &now, holder),
-        Err(StakingError::TooManyPendingEpochs)
+        ledger.set_epoch_reward(MAX_REWARD_DELAY + 1, (1, 1), &now, false),
+        Err(StakingError::TooManyOpenEpochs {
+            reportable_through: MAX_REWARD_DELAY
+        })
     );
-    assert_eq!(ledger.provider_shards(&earner(2), MAX_REWARD_DELAY + 1), 0);
+    assert_eq!(pending_epochs(&ledger, 1).map(|list| list.len()), Some(100));
     // Replacing shards of a pending epoch needs no room.
     ledger
-        .record_provider_shards(1, batch(&[(1, 1)]), &now, holder)
+        .record_provider_shards(1, batch(&[(1, 1)]), (&now, false), holder)
+        .unwrap();
+    // Once the first epochs are final, the next ones are accepted.
+    let later = EpochInfo {
+        last_claimable_epoch: 10,
+        ..at(500)
+    };
+    ledger.release_final(&later).unwrap();
+    ledger
+        .set_epoch_reward(MAX_REWARD_DELAY + 1, (1, 1), &later, false)
         .unwrap();
 }
 
@@ -605,10 +625,10 @@ fn record_provider_shards_folds_final_epochs_once_the_list_is_long() {
 #[ink::test]
 fn record_provider_shards_touches_one_cell_per_provider_when_nothing_folds() {
     let mut ledger = ledger(1_000);
-    ledger.set_epoch_reward(4, 10, 10, &at(5)).unwrap();
+    ledger.set_epoch_reward(4, (10, 10), &at(5), false).unwrap();
     let before = storage_rw();
     ledger
-        .record_provider_shards(4, batch(&[(1, 2), (2, 3), (3, 5)]), &at(5), holder)
+        .record_provider_shards(4, batch(&[(1, 2), (2, 3), (3, 5)]), (&at(5), false), holder)
         .unwrap();
     let after = storage_rw();
     // Per provider: its pending list, read and written; plus the epoch's report (read and
@@ -655,7 +675,7 @@ fn claim_pays_the_pro_rata_share_and_leaves_the_dust_reserved() {
     // 100 − 28 − 57 = 15 stays reserved (unrecorded shard and rounding).
     assert_eq!(ledger.funding(), funding(1_000 - 85, 15));
     assert_eq!(ledger.claimed_through(&earner(1)), 1);
-    assert_eq!(ledger.finalized_through(), 1);
+    assert_eq!(ledger.state().finalized_through, 1);
 }
 
 #[ink::test]
@@ -741,19 +761,19 @@ fn claim_uses_reports_corrected_before_finality() {
     let mut ledger = ledger(100);
     report(&mut ledger, 4, 10, 10, &[(1, 5), (2, 5)]);
     // Still at epoch 5: the scheduler corrects the total and provider 1's shards.
-    ledger.set_epoch_reward(4, 40, 10, &at(5)).unwrap();
+    ledger.set_epoch_reward(4, (40, 10), &at(5), false).unwrap();
     ledger
-        .record_provider_shards(4, batch(&[(1, 2)]), &at(5), holder)
+        .record_provider_shards(4, batch(&[(1, 2)]), (&at(5), false), holder)
         .unwrap();
     assert_eq!(ledger.view_rewards(&earner(1), 4, 4), Ok(8));
     assert_eq!(ledger.claim(&earner(1), 4, 4, &at(6)), Ok(8));
     // Final now: no more corrections.
     assert_eq!(
-        ledger.set_epoch_reward(4, 10, 10, &at(6)),
+        ledger.set_epoch_reward(4, (10, 10), &at(6), false),
         Err(StakingError::EpochFinalized)
     );
     assert_eq!(
-        ledger.record_provider_shards(4, batch(&[(2, 8)]), &at(7), holder),
+        ledger.record_provider_shards(4, batch(&[(2, 8)]), (&at(7), false), holder),
         Err(StakingError::EpochFinalized)
     );
     assert_eq!(ledger.claim(&earner(2), 1, 4, &at(7)), Ok(20));
@@ -779,7 +799,7 @@ fn claim_never_exceeds_the_reservation_escrow() {
     let mut ledger = ledger(50);
     report(&mut ledger, 1, 50, 2, &[(1, 1), (2, 1)]);
     assert_eq!(
-        ledger.set_epoch_reward(2, 1, 1, &at(3)),
+        ledger.set_epoch_reward(2, (1, 1), &at(3), false),
         Err(StakingError::InsufficientRewardFunding { available: 0 })
     );
     assert_eq!(ledger.claim(&earner(1), 1, 1, &at(3)), Ok(25));
@@ -803,19 +823,22 @@ fn claim_after_the_delay_grew_keeps_earlier_epochs_final() {
         last_claimable_epoch: 3,
         ..at(8)
     };
-    assert_eq!(ledger.finalized_through(), 5);
+    assert_eq!(ledger.state().finalized_through, 5);
     assert_eq!(
-        ledger.set_epoch_reward(5, 1, 1, &longer_delay),
+        ledger.set_epoch_reward(5, (1, 1), &longer_delay, false),
         Err(StakingError::EpochFinalized)
     );
+    // The pool's frontier never moves back: 5 stays final and claimable, 6 waits.
     assert_eq!(
         ledger.claim(&earner(1), 5, 6, &longer_delay),
         Err(StakingError::EpochNotClaimable {
-            last_claimable_epoch: 3
+            last_claimable_epoch: 5
         })
     );
     assert_eq!(ledger.pending_rewards(&earner(1), &longer_delay), Ok(0));
-    ledger.set_epoch_reward(6, 20, 10, &longer_delay).unwrap();
+    ledger
+        .set_epoch_reward(6, (20, 10), &longer_delay, false)
+        .unwrap();
     assert_eq!(ledger.claim(&earner(1), 5, 6, &at(8)), Ok(20));
 }
 
@@ -951,13 +974,13 @@ fn a_boost_is_escrowed_for_its_own_epoch() {
     ledger.add_boost(&Boost::new(1, 100).unwrap(), 5).unwrap();
     // Epoch 6: reporting epoch 5 with 100 may not spend epoch 6's boost.
     assert_eq!(
-        ledger.set_epoch_reward(5, 100, 1, &at(6)),
+        ledger.set_epoch_reward(5, (100, 1), &at(6), false),
         Err(StakingError::InsufficientRewardFunding { available: 0 })
     );
     // Epoch 7: epoch 6 is reportable with total 0; its providers share the boost alone.
-    ledger.set_epoch_reward(6, 0, 1, &at(7)).unwrap();
+    ledger.set_epoch_reward(6, (0, 1), &at(7), false).unwrap();
     ledger
-        .record_provider_shards(6, batch(&[(1, 1)]), &at(7), holder)
+        .record_provider_shards(6, batch(&[(1, 1)]), (&at(7), false), holder)
         .unwrap();
     assert_eq!(ledger.release_final(&at(8)), Ok(Vec::new()));
     assert_eq!(ledger.claim(&earner(1), 1, 6, &at(8)), Ok(100));
@@ -983,15 +1006,17 @@ fn a_boost_nobody_earns_is_released_when_its_epoch_is_final() {
 #[ink::test]
 fn what_nobody_can_claim_from_a_final_epoch_is_released() {
     let mut ledger = ledger(1_000);
-    ledger.set_epoch_reward(1, 1_000, 1_000, &at(2)).unwrap();
     ledger
-        .record_provider_shards(1, batch(&[(1, 1)]), &at(2), holder)
+        .set_epoch_reward(1, (1_000, 1_000), &at(2), false)
+        .unwrap();
+    ledger
+        .record_provider_shards(1, batch(&[(1, 1)]), (&at(2), false), holder)
         .unwrap();
     assert_eq!(ledger.funding(), funding(1_000, 1_000));
     assert_eq!(ledger.release_final(&at(3)), Ok(vec![(1, 999)]));
     assert_eq!(ledger.funding(), funding(1_000, 1));
     // The next epochs can be reported with the released funds.
-    ledger.set_epoch_reward(2, 999, 1, &at(3)).unwrap();
+    ledger.set_epoch_reward(2, (999, 1), &at(3), false).unwrap();
     assert_eq!(ledger.claim(&earner(1), 1, 1, &at(3)), Ok(1));
     assert_eq!(ledger.funding(), funding(999, 999));
     // Withdrawal never reaches reserved rewards.
@@ -1005,13 +1030,13 @@ fn what_nobody_can_claim_from_a_final_epoch_is_released() {
 #[ink::test]
 fn rounding_dust_is_released_and_corrections_never_release_a_claimable_share() {
     let mut ledger = ledger(100);
-    ledger.set_epoch_reward(1, 100, 3, &at(2)).unwrap();
+    ledger.set_epoch_reward(1, (100, 3), &at(2), false).unwrap();
     ledger
-        .record_provider_shards(1, batch(&[(1, 1), (2, 1), (3, 1)]), &at(2), holder)
+        .record_provider_shards(1, batch(&[(1, 1), (2, 1), (3, 1)]), (&at(2), false), holder)
         .unwrap();
     assert_eq!(ledger.epoch_reward(1).unwrap().allocated, 99);
     // Corrected after the shards: 50 over 3 shards; shares 16 each, bound 50.
-    ledger.set_epoch_reward(1, 50, 3, &at(2)).unwrap();
+    ledger.set_epoch_reward(1, (50, 3), &at(2), false).unwrap();
     assert_eq!(ledger.epoch_reward(1).unwrap().allocated, 50);
     assert_eq!(ledger.release_final(&at(3)), Ok(Vec::new()));
     for n in 1..=3 {
@@ -1024,11 +1049,11 @@ fn rounding_dust_is_released_and_corrections_never_release_a_claimable_share() {
 #[ink::test]
 fn shards_for_an_epoch_without_a_stake_are_refused() {
     let mut ledger = ledger(100);
-    ledger.set_epoch_reward(4, 10, 10, &at(5)).unwrap();
+    ledger.set_epoch_reward(4, (10, 10), &at(5), false).unwrap();
     let staked_from_5 =
         |_: &ProviderId, epoch: EpochId| (epoch >= 5).then_some(AccountId::from(OWNER));
     assert_eq!(
-        ledger.record_provider_shards(4, batch(&[(1, 1)]), &at(5), staked_from_5),
+        ledger.record_provider_shards(4, batch(&[(1, 1)]), (&at(5), false), staked_from_5),
         Err(StakingError::NotStakedInEpoch {
             id: id(1),
             epoch: 4
@@ -1046,10 +1071,10 @@ fn rewards_follow_the_owner_who_held_the_id() {
         move |_: &ProviderId, epoch: EpochId| Some(if epoch < 3 { first } else { second });
     for epoch in [2, 3] {
         ledger
-            .set_epoch_reward(epoch, 10, 1, &at(epoch + 1))
+            .set_epoch_reward(epoch, (10, 1), &at(epoch + 1), false)
             .unwrap();
         ledger
-            .record_provider_shards(epoch, batch(&[(1, 1)]), &at(epoch + 1), by_epoch)
+            .record_provider_shards(epoch, batch(&[(1, 1)]), (&at(epoch + 1), false), by_epoch)
             .unwrap();
     }
     assert_eq!(ledger.claim(&(id(1), second), 1, 3, &at(5)), Ok(10));
