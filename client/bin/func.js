@@ -70,6 +70,9 @@ Admin commands
   toggle-auto-whitelist
   set-epoch-rewards --model N --epoch E --total A --total-shards S --shards id=n[,id=n…]
                                           scheduler report of an ended epoch
+  close-epochs --model N --through E      scheduler: close every unreported epoch up to E as empty
+  suspend-reports --model N [--resume]    pool owner: stop the scheduler's reports (nothing becomes
+                                          final meanwhile), or resume them with fresh correction windows
   fund-rewards --model N --amount A       approve the pool and fund its rewards
   withdraw-unreserved --model N --amount A [--recipient ACC]
                                           pool owner: take unreserved reward funds out
@@ -154,6 +157,8 @@ const OPTIONS = {
   provider: { type: 'string' },
   'from-block': { type: 'string' },
   'to-block': { type: 'string' },
+  through: { type: 'string' },
+  resume: { type: 'boolean' },
 };
 
 let quiet = false;
@@ -565,6 +570,29 @@ const COMMANDS = {
       const amount = amountOf(values.amount, values, '--amount');
       const to = values.recipient ?? suite.signer.address;
       printTx(await ops.withdrawUnreserved(suite, parseIntArg(values.model, '--model'), to, amount, { onProgress: progress }), `withdrew ${formatFunc(amount)} of unreserved reward funds to ${to}`);
+    } finally {
+      await api.disconnect();
+    }
+  },
+
+  async 'close-epochs'(values) {
+    const { api, suite } = await open(values);
+    try {
+      const through = parseIntArg(need(values.through, '--through'), '--through');
+      printTx(await ops.closeEpochs(suite, parseIntArg(values.model, '--model'), through, { onProgress: progress }), `every unreported epoch up to ${through} closed as empty`);
+    } finally {
+      await api.disconnect();
+    }
+  },
+
+  async 'suspend-reports'(values) {
+    const { api, suite } = await open(values);
+    try {
+      const resume = Boolean(values.resume);
+      printTx(
+        await ops.suspendReports(suite, parseIntArg(values.model, '--model'), { resume, onProgress: progress }),
+        resume ? 'reports resumed: every report not final yet has a fresh correction window' : 'reports suspended: nothing becomes final until --resume',
+      );
     } finally {
       await api.disconnect();
     }

@@ -95,7 +95,7 @@ export const ERROR_TABLE = {
     ClaimGap: (v) => `earlier epochs still hold unclaimed rewards: claim from epoch ${v?.first_unclaimed_epoch} first`,
     NothingToClaim: () => 'the epoch range holds no unclaimed rewards',
     EpochNotEnded: () => 'the epoch has not ended yet: the scheduler may only report ended epochs',
-    EpochFinalized: () => "the epoch is already claimable, so its report is final",
+    EpochFinalized: () => "the epoch is already final (claimable), so its report can no longer change",
     AboveHardCap: (v) => `the reward total exceeds the per-epoch hard cap of ${formatFunc(v?.hard_cap ?? 0n)}`,
     InsufficientRewardFunding: (v) => `the pool's unreserved reward funding cannot cover the reward total: only ${formatFunc(v?.available ?? 0n)} is available (fund the pool first)`,
     EpochRewardNotSet: () => "the epoch's reward total must be set before provider shards are recorded",
@@ -110,6 +110,9 @@ export const ERROR_TABLE = {
     Router: (e, d) => `the model router refused: ${d('RouterError', e)}`,
     CrossContractCall: () => 'a called contract failed or did not understand the call',
     Overflow: () => 'an amount or epoch computation overflowed',
+    ReportsSuspended: () => "the pool's owner has suspended scheduler reports (resume_reports ends it); only the owner may report meanwhile",
+    TooManyOpenEpochs: (v) => `the epoch is too far ahead of the pool's final epochs: report up to epoch ${v?.reportable_through} first, the rest once earlier reports are final`,
+    TooManyStakePeriods: () => "the id has too many recent stake periods whose rewards are not final yet; stake again once the scheduler's reports of them are final",
   },
 
   RouterError: {

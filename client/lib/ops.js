@@ -208,11 +208,14 @@ export async function unstake(suite, id, opts = {}) {
   return pool.tx('unstake_provider', [idOf(id, opts)], opts);
 }
 
-/** `claim_rewards(id, from, to)`; `to` defaults to the last claimable epoch, `from` to 1. */
+/**
+ * `claim_rewards(id, from, to)`; `to` defaults to the pool's final frontier
+ * (`finalized_through`: claims never pass an epoch the scheduler has not reported), `from` to 1.
+ */
 export async function claim(suite, id, { from, to, ...opts } = {}) {
   const info = await getProvider(suite, id, opts);
   const pool = await suite.pool(Number(info.model_id));
-  const toEpoch = to ?? Number(await suite.epoch.query('last_claimable_epoch'));
+  const toEpoch = to ?? Number(await pool.query('finalized_through'));
   const fromEpoch = from ?? 1;
   opts.onProgress?.(`▸ claim_rewards("${id}", ${fromEpoch}, ${toEpoch})`);
   return pool.tx('claim_rewards', [idOf(id, opts), fromEpoch, toEpoch], opts);
@@ -240,6 +243,7 @@ async function allPages(first, next) {
   return { ...result, value, events: pages.flatMap((page) => page.events ?? []), pages: pages.length };
 }
 
+/** The registry's cluster claim, paged to the end; each pool claims up to `to` or its own final frontier, whichever is lower. */
 export async function claimCluster(suite, { from, to, ...opts } = {}) {
   const toEpoch = to ?? Number(await suite.epoch.query('last_claimable_epoch'));
   const fromEpoch = from ?? 1;
@@ -290,7 +294,7 @@ export async function deregister(suite, id, opts = {}) {
  */
 export async function claimFormer(suite, id, modelId, { from, to, ...opts } = {}) {
   const pool = await suite.pool(Number(modelId));
-  const toEpoch = to ?? Number(await suite.epoch.query('last_claimable_epoch'));
+  const toEpoch = to ?? Number(await pool.query('finalized_through'));
   const fromEpoch = from ?? 1;
   opts.onProgress?.(`▸ claim_rewards("${id}", ${fromEpoch}, ${toEpoch}) as a former holder`);
   return pool.tx('claim_rewards', [idOf(id, opts), fromEpoch, toEpoch], opts);
@@ -384,6 +388,29 @@ export async function setEpochRewards(suite, modelId, epoch, total, totalShards,
     events.push(...s.events);
   }
   return { events, blockNumber: r.blockNumber };
+}
+
+/**
+ * Scheduler (or pool owner): `close_unreported_epochs(through)` on the model's pool — every
+ * ended epoch up to `through` that has no report is closed as empty, so claims may pass it
+ * once its correction window has passed.
+ */
+export async function closeEpochs(suite, modelId, through, opts = {}) {
+  const pool = await suite.pool(modelId);
+  opts.onProgress?.(`▸ close_unreported_epochs(${through}) on the model ${modelId} pool`);
+  return pool.tx('close_unreported_epochs', [Number(through)], opts);
+}
+
+/**
+ * Pool owner: `suspend_reports()` (a leaked or faulty scheduler key: nothing becomes final and
+ * only the owner may report) or, with `resume`, `resume_reports()` (every report not final yet
+ * gets a fresh correction window).
+ */
+export async function suspendReports(suite, modelId, { resume = false, ...opts } = {}) {
+  const pool = await suite.pool(modelId);
+  const message = resume ? 'resume_reports' : 'suspend_reports';
+  opts.onProgress?.(`▸ ${message}() on the model ${modelId} pool`);
+  return pool.tx(message, [], opts);
 }
 
 /** Approves the pool and moves `amount` FUNC into its reward funding (`fund_rewards`). */

@@ -601,8 +601,9 @@ pub async fn active_provider(client: &mut E2EClient, suite: &Suite, owner: &Keyp
     approve_and_stake(client, suite, owner, suite.pool, id).await;
 }
 
-/// As the scheduler: sets `epoch`'s reward `total` and reports `shards` per provider, with the
-/// epoch's total shards equal to their sum.
+/// As the scheduler: closes the earlier epochs the test left unreported (claims never pass
+/// an unreported epoch in which the pool held stake), sets `epoch`'s reward `total` and
+/// reports `shards` per provider, with the epoch's total shards equal to their sum.
 pub async fn report_epoch(
     client: &mut E2EClient,
     suite: &Suite,
@@ -611,6 +612,15 @@ pub async fn report_epoch(
     shards: &[(&str, u64)],
 ) {
     let scheduler = who::scheduler();
+    let reported_through = read(client, &suite.pool().reported_through()).await;
+    if reported_through.saturating_add(1) < epoch {
+        send(
+            client,
+            &scheduler,
+            &suite.pool().close_unreported_epochs(epoch - 1),
+        )
+        .await;
+    }
     let total_shards = shards.iter().map(|(_, s)| s).sum();
     send(
         client,

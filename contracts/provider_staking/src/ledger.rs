@@ -248,6 +248,10 @@ pub struct ClaimSession {
     state: LedgerState,
     reports: ReportCache,
     changed: bool,
+    /// `to` is an upper bound: claims go through `min(to, final frontier)` instead of failing
+    /// with `EpochNotClaimable` (cluster claims: one range for every pool, each with its own
+    /// frontier).
+    pub up_to: bool,
 }
 
 /// The ledger's scalars, one cell under their own key (`RLST`).
@@ -723,7 +727,7 @@ impl RewardLedger {
         info: &EpochInfo,
     ) -> Result<Balance, StakingError> {
         let mut session = self.begin_claims();
-        let amount = self.claim_in(&mut session, earner, from, to, info)?;
+        let (amount, _) = self.claim_in(&mut session, earner, from, to, info)?;
         self.end_claims(session);
         Ok(amount)
     }
@@ -734,6 +738,7 @@ impl RewardLedger {
             state: self.state(),
             reports: ReportCache::default(),
             changed: false,
+            up_to: false,
         }
     }
 
@@ -745,7 +750,8 @@ impl RewardLedger {
     }
 
     /// [`Self::claim`] within `session`; a failed claim changes neither the ledger nor the
-    /// session. Same errors.
+    /// session. Returns the amount and the last epoch claimed (`to`, or the final frontier if
+    /// lower and `session.up_to`). Same errors.
     pub fn claim_in(
         &mut self,
         session: &mut ClaimSession,
@@ -753,9 +759,14 @@ impl RewardLedger {
         from: EpochId,
         to: EpochId,
         info: &EpochInfo,
-    ) -> Result<Balance, StakingError> {
+    ) -> Result<(Balance, EpochId), StakingError> {
         ensure!(from >= 1 && from <= to, StakingError::InvalidEpochRange);
         let finalized_through = session.state.final_through(info);
+        let to = if session.up_to {
+            to.min(finalized_through)
+        } else {
+            to
+        };
         ensure!(
             to <= finalized_through,
             StakingError::EpochNotClaimable {
@@ -804,7 +815,7 @@ impl RewardLedger {
         );
         session.state.finalized_through = finalized_through;
         session.changed = true;
-        Ok(amount)
+        Ok((amount, to))
     }
 
     /// What `earner` could claim now: its unclaimed rewards through the last claimable epoch,

@@ -684,7 +684,8 @@ pub mod provider_staking {
             self.access.has_role(role, account)
         }
 
-        /// Pauser only: stops staking, claims, funding, boosts and reports (not unstaking).
+        /// Pauser only: stops staking, claims and boosts; never unstaking, funding or the
+        /// scheduler's reports (`suspend_reports` stops those).
         ///
         /// # Errors
         /// `Access(MissingRole(Pauser))`, `Access(AlreadyPaused)`.
@@ -954,7 +955,7 @@ pub mod provider_staking {
         ) -> Result<Balance, StakingError> {
             stakes::ensure_not_jailed_here(view, model_id, info.current_epoch)?;
             let earner = (id, view.owner);
-            let amount = self
+            let (amount, to_epoch) = self
                 .rewards
                 .claim_in(session, &earner, from_epoch, to_epoch, info)?;
             self.env().emit_event(ProviderClaimedRewards {
@@ -1034,6 +1035,8 @@ pub mod provider_staking {
             // One session for the page: the ledger's scalars are read and written once, each
             // epoch report read once.
             let mut session = self.rewards.begin_claims();
+            // One range for every pool of the owner: each claims through its own frontier.
+            session.up_to = true;
             let (results, total) = self.for_cluster(owner, entries, |pool, id, view| {
                 pool.take_reward(
                     id,

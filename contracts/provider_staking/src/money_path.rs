@@ -542,7 +542,7 @@ impl World {
                     let owed: Balance = (from..=to).map(|e| self.reward(&earner, e)).sum();
                     expected += owed;
                     let range = (from.min(to.max(1)), to);
-                    if let Ok(amount) =
+                    if let Ok((amount, _)) =
                         self.ledger
                             .claim_in(&mut session, &earner, range.0, range.1, &info)
                     {

@@ -1084,3 +1084,26 @@ fn rewards_follow_the_owner_who_held_the_id() {
         Err(StakingError::AlreadyClaimed)
     );
 }
+
+#[ink::test]
+fn a_cluster_session_claims_up_to_the_final_frontier() {
+    let mut ledger = ledger(100);
+    report(&mut ledger, 3, 10, 10, &[(1, 10)]);
+    report(&mut ledger, 4, 20, 10, &[(1, 10)]);
+    // At epoch 6 (delay 2) epoch 4 is final, 5 is not: a single claim through 5 fails, a
+    // cluster session claims through 4.
+    assert_eq!(
+        ledger.claim(&earner(1), 1, 5, &at(6)),
+        Err(StakingError::EpochNotClaimable {
+            last_claimable_epoch: 4
+        })
+    );
+    let mut session = ledger.begin_claims();
+    session.up_to = true;
+    assert_eq!(
+        ledger.claim_in(&mut session, &earner(1), 1, 5, &at(6)),
+        Ok((30, 4))
+    );
+    ledger.end_claims(session);
+    assert_eq!(ledger.claimed_through(&earner(1)), 4);
+}
