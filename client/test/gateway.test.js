@@ -4,14 +4,15 @@
 // streaming, usage files and the reporter input.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { Suite, connect, deploy, loadBundles, ops, parseAmount, signerFromUri, writeDeployment } from '../lib/index.js';
+import { Suite, connect, deploy, loadBundles, ops, parseAmount, providerIdBytes, signerFromUri, writeDeployment } from '../lib/index.js';
 import { LatencyHistogram, ProviderState, UsageStore, chooseProvider, checkHost, parseProviderUrl, refusalReason, reportFromUsage } from '../lib/gateway/index.js';
 import { filterHeaders, upstreamPath } from '../lib/gateway/proxy.js';
 import { createDemoProvider } from '../lib/gateway/demo-provider.js';
@@ -289,6 +290,7 @@ describe('gateway on a real contracts node', { concurrency: false, timeout: 10 *
       network: 'gateway-test',
       url: node.url,
       parameters: { epoch_length: 10, min_epochs_locked: 1, epoch_reward_delay: 2, auto_whitelist: true },
+      roles: [{ role: 'Scheduler', account: signerFromUri('//Dave').address }],
       onProgress: progress,
     });
     deploymentFile = join(mkdtempSync(join(tmpdir(), 'func-gw-deploy-')), 'gateway-test.json');
@@ -299,6 +301,7 @@ describe('gateway on a real contracts node', { concurrency: false, timeout: 10 *
     await ops.createModel(alice, { modelId: 3, name: 'far-away', shards: 1, computeUnits: 1, stakeAmount: FUNC(100) });
     writeDeployment(deploymentFile, alice.deployment);
     await ops.transfer(alice, bob.signer.address, FUNC(10_000));
+    for (const m of [1, 2]) await ops.fundRewards(alice, m, FUNC(1_000));
     // demo servers: four active providers of model 1, one of model 2, one registered but never staked
     for (const id of ['p-a', 'p-b', 'p-c', 'p-d', 'p-e', 'p-idle']) {
       demos[id] = createDemoProvider({ name: id });
@@ -357,18 +360,27 @@ describe('gateway on a real contracts node', { concurrency: false, timeout: 10 *
   });
 
   test('/models/<id>/<path>: path, query, headers and body pass; credentials and hop-by-hop headers do not', async () => {
-    const r = await request(`${gw.url}/models/1/echo/a/b?x=1&y=2`, {
-      method: 'POST',
-      headers: { authorization: 'Bearer client-secret', cookie: 'session=s3cret', connection: 'keep-alive, x-hop', 'x-hop': 'drop me', 'x-app': 'keep me', 'content-type': 'text/plain' },
-      body: 'the body',
+    // node:http sends the headers as given (a Connection header naming another hop-by-hop header)
+    const r = await new Promise((resolve, reject) => {
+      const req = httpRequest(`${gw.url}/models/1/echo/a/b?x=1&y=2`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer client-secret', cookie: 'session=s3cret', 'proxy-authorization': 'Basic x', connection: 'keep-alive, x-hop', 'x-hop': 'drop me', 'x-app': 'keep me', 'content-type': 'text/plain' },
+      });
+      req.on('response', (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve({ statusCode: res.statusCode, headers: res.headers, text }));
+      });
+      req.on('error', reject);
+      req.end('the body');
     });
-    const j = await r.body.json();
+    const j = JSON.parse(r.text);
     assert.equal(r.statusCode, 200);
     assert.equal(j.path, '/echo/a/b?x=1&y=2');
     assert.equal(j.body, 'the body');
     assert.equal(j.headers['x-app'], 'keep me');
     assert.equal(j.headers['content-type'], 'text/plain');
-    for (const h of ['authorization', 'cookie', 'x-hop']) assert.equal(j.headers[h], undefined, `${h} must not reach the provider`);
+    for (const h of ['authorization', 'cookie', 'proxy-authorization', 'x-hop']) assert.equal(j.headers[h], undefined, `${h} must not reach the provider`);
     assert.equal(r.headers['x-func-provider'], j.provider);
     const big = await fetch(`${gw.url}/models/1/echo`, { method: 'POST', body: 'x'.repeat(5 * 1024 * 1024) });
     assert.equal(big.status, 413);
@@ -561,5 +573,28 @@ describe('gateway on a real contracts node', { concurrency: false, timeout: 10 *
     }
     const u = JSON.parse(readFileSync(join(usageDir, 'usage', '1', `${now}.json`), 'utf8')).providers['p-c'];
     assert.ok(u.latency_ms.p50 > 0 && u.latency_ms.p99 >= u.latency_ms.p90 && u.latency_ms.p90 >= u.latency_ms.p50, JSON.stringify(u.latency_ms));
+  });
+
+  test('the reporter (func reporter --once) turns the usage directory into the chain\'s shards', async () => {
+    const r = spawnSync(process.execPath, [CLI, 'reporter', '--url', node.url, '--deployment', deploymentFile, '--source', usageDir, '--once', '--suri', '//Dave'], { encoding: 'utf8', timeout: 180_000 });
+    const out = `${r.stdout}${r.stderr}`;
+    assert.equal(r.status, 0, out);
+    let checked = 0;
+    for (const model of [1, 2]) {
+      const pool = await alice.pool(model);
+      for (const f of readdirSync(join(usageDir, String(model))).filter((x) => /^\d+\.json$/.test(x))) {
+        const epoch = Number(f.slice(0, -5));
+        const file = JSON.parse(readFileSync(join(usageDir, String(model), f), 'utf8'));
+        const onChain = await pool.query('epoch_reward', [epoch]);
+        assert.ok(onChain, `model ${model} epoch ${epoch} is reported`);
+        assert.equal(BigInt(onChain.total), BigInt(file.total), `model ${model} epoch ${epoch} total`);
+        assert.equal(Number(onChain.total_shards), file.total_shards, `model ${model} epoch ${epoch} total shards`);
+        for (const [id, n] of Object.entries(file.shards)) {
+          assert.equal(Number(await pool.query('provider_shards', [providerIdBytes(id), epoch])), n, `model ${model} epoch ${epoch} shards of ${id}`);
+          checked += 1;
+        }
+      }
+    }
+    assert.ok(checked >= 5, `${checked} provider shards checked on chain`);
   });
 });

@@ -7,8 +7,9 @@
 //                      [--delay-ms 0] [--token-delay-ms 0] [--fail-rate 0]
 import { createServer } from 'node:http';
 
-const json = (res, status, body, headers = {}) => {
+const json = (res, status, body, headers = {}, stats = null) => {
   const text = JSON.stringify(body);
+  if (stats) stats.bytes_out += Buffer.byteLength(text);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
 };
@@ -57,7 +58,7 @@ export function createDemoProvider(opts = {}) {
       j = JSON.parse(body.toString('utf8') || '{}');
     } catch {
       count(res, 400);
-      return json(res, 400, { error: { message: 'the body is not JSON', type: 'invalid_request_error' } }, tag);
+      return json(res, 400, { error: { message: 'the body is not JSON', type: 'invalid_request_error' } }, tag, stats);
     }
     const prompt = kind === 'chat' ? lastUserText(j.messages) : String(j.prompt ?? '');
     const text = `[demo ${o.name}] echo: ${prompt}`;
@@ -93,8 +94,7 @@ export function createDemoProvider(opts = {}) {
         ? { id, object: 'chat.completion', created, model, demo: true, provider: o.name, choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }], usage }
         : { id, object: 'text_completion', created, model, demo: true, provider: o.name, choices: [{ index: 0, text, finish_reason: 'stop' }], usage };
     count(res, 200);
-    stats.bytes_out += Buffer.byteLength(JSON.stringify(answer));
-    return json(res, 200, answer, tag);
+    return json(res, 200, answer, tag, stats);
   }
 
   async function handle(req, res) {
@@ -111,18 +111,17 @@ export function createDemoProvider(opts = {}) {
     if (o.delayMs) await sleep(o.delayMs);
     if (o.failRate > 0 && o.random() < o.failRate) {
       count(res, o.failStatus);
-      return json(res, o.failStatus, { error: { message: `demo provider ${o.name} failed on purpose (--fail-rate)`, type: 'server_error' } }, tag);
+      return json(res, o.failStatus, { error: { message: `demo provider ${o.name} failed on purpose (--fail-rate)`, type: 'server_error' } }, tag, stats);
     }
     if (path === '/v1/chat/completions' && req.method === 'POST') return completion(req, res, body, 'chat');
     if (path === '/v1/completions' && req.method === 'POST') return completion(req, res, body, 'text');
     if (path.startsWith('/echo')) {
       count(res, 200);
       const answer = { demo: true, provider: o.name, method: req.method, path: req.url, headers: req.headers, body: body.toString('utf8') };
-      stats.bytes_out += Buffer.byteLength(JSON.stringify(answer));
-      return json(res, 200, answer, tag);
+      return json(res, 200, answer, tag, stats);
     }
     count(res, 404);
-    return json(res, 404, { error: { message: `the demo provider has no ${req.method} ${path}`, type: 'not_found' } }, tag);
+    return json(res, 404, { error: { message: `the demo provider has no ${req.method} ${path}`, type: 'not_found' } }, tag, stats);
   }
 
   const server = createServer((req, res) => {

@@ -3,7 +3,7 @@ import client from 'prom-client';
 
 export function createMetrics() {
   const registry = new client.Registry();
-  client.collectDefaultMetrics({ register: registry, prefix: 'func_gateway_process_' });
+  client.collectDefaultMetrics({ register: registry, prefix: 'func_gateway_' });
   const m = {
     registry,
     requests: new client.Counter({

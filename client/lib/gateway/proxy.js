@@ -162,7 +162,7 @@ export function createGatewayServer(ctx) {
         return { done: true };
       }
       const c = classifyError(e);
-      rec('failure', c.kind);
+      rec('failure', c.kind, c.notSent ? { bytesIn: 0 } : {}); // a request that never left sent no bytes
       failed(p, c.kind, { immediate: c.notSent, detail: e.code ?? e.message });
       return { done: false, retry: c.notSent || canRetry, error: c, status: c.kind === 'timeout' ? 504 : 502, message: `provider ${p.id}: ${c.kind} (${e.code ?? e.message})` };
     }
