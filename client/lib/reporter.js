@@ -379,7 +379,9 @@ export class Reporter {
   }
 
   async sendOne(m, name, args) {
-    return dryRunAndSend(m.pool, name, args, this.signer, { timeoutMs: this.inclusionTimeoutMs });
+    const r = await dryRunAndSend(m.pool, name, args, this.signer, { timeoutMs: this.inclusionTimeoutMs });
+    if (r.ok && r.fee !== null && r.fee !== undefined) this.metrics.fees.inc(Number(r.fee));
+    return r;
   }
 
   /** Logs a refusal of the pool once per file version and reason; tells the caller how far it holds. */
@@ -419,7 +421,8 @@ export class Reporter {
   updateModelMetrics(m, funding, summary) {
     const label = m.label;
     const mine = summary.epochs.filter((e) => e.model === m.modelId);
-    const done = mine.filter((e) => e.state === 'equal').map((e) => e.epoch);
+    // on chain as its file says: found equal, or every step just sent and included
+    const done = mine.filter((e) => e.state === 'equal' || e.state === 'sent').map((e) => e.epoch);
     const last = Math.max(this.lastReported.get(m.modelId) ?? 0, ...done, 0);
     // An epoch counts as reported once it is on chain as its file says.
     this.lastReported.set(m.modelId, last);
@@ -477,12 +480,15 @@ export class Reporter {
         unsubHeads = null; // polling still runs
       }
     };
+    // The provider says "disconnected" at every failed reconnection attempt: log the change only.
     this.api.on('disconnected', () => {
+      if (!this.health.connected) return;
       this.health.connected = false;
       this.metrics.connected.set(0);
       this.log(`lost the connection to the node${this.url ? ` at ${this.url}` : ''}; reconnecting (nothing is sent meanwhile)`);
     });
     this.api.on('connected', () => {
+      if (this.health.connected) return;
       this.health.connected = true;
       this.metrics.connected.set(1);
       this.log(`reconnected to the node${this.url ? ` at ${this.url}` : ''}; catching up`);

@@ -484,8 +484,13 @@ describe('reporter on a real contracts node', { concurrency: false, timeout: 15 
     const h = await fetch(`http://127.0.0.1:${metricsPort}/health`);
     assert.equal(h.status, 200);
     assert.equal((await h.json()).ok, true);
-    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-    assert.match(metrics, new RegExp(`func_reporter_last_reported_epoch\\{model="1"\\} ${e}`));
+    let metrics = '';
+    const want = new RegExp(`func_reporter_last_reported_epoch\\{model="1"\\} ${e}\\b`);
+    for (let i = 0; i < 50 && !want.test(metrics); i += 1) {
+      if (i) await new Promise((r) => setTimeout(r, 200));
+      metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    }
+    assert.match(metrics, want);
     assert.match(metrics, /func_reporter_epochs_behind\{model="1"\} \d+/);
     assert.match(metrics, /func_reporter_reward_funding_unreserved_func\{model="2"\} \d/);
     assert.match(metrics, /func_reporter_failures_total/);
