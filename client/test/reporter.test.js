@@ -428,7 +428,7 @@ describe('reporter on a real contracts node', { concurrency: false, timeout: 15 
     // shards), after the first batch of 16 (before the second), after the last batch; a random
     // delay of up to 120 ms lands some kills in the next dry-run or transaction.
     const kills = { afterReward: 0, midBatches: 0, other: 0 };
-    for (let i = 0; i < 8 && !(await allOnChain(pairs)); i += 1) {
+    for (let i = 0; i < 6 && !(await allOnChain(pairs)); i += 1) {
       const r = startReporter(common(), env);
       const line = await r.waitFor(/: (set_epoch_reward|record_provider_shards)\(/, 10_000);
       if (line) await new Promise((res) => setTimeout(res, Math.floor(Math.random() * 120)));
