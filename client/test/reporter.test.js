@@ -430,7 +430,7 @@ describe('reporter on a real contracts node', { concurrency: false, timeout: 15 
     const kills = { afterReward: 0, midBatches: 0, other: 0 };
     for (let i = 0; i < 6 && !(await allOnChain(pairs)); i += 1) {
       const r = startReporter(common(), env);
-      const line = await r.waitFor(/: (set_epoch_reward|record_provider_shards)\(/, 10_000);
+      const line = await r.waitFor(/: (set_epoch_reward|record_provider_shards)\(/, 20_000);
       if (line) await new Promise((res) => setTimeout(res, Math.floor(Math.random() * 120)));
       await r.kill('SIGKILL');
       if (!line) continue;
