@@ -70,6 +70,7 @@ class StepHandle extends ContractHandle {
       ok: outcome.ok,
       value: outcome.ok ? outcome.value : undefined,
       reason: outcome.ok ? null : outcome.reason,
+      error: outcome.ok ? undefined : outcome.error,
       dependsOnEarlier: !outcome.ok,
       gasRequired: { refTime: dry.gasRequired.refTime.toBigInt(), proofSize: dry.gasRequired.proofSize.toBigInt() },
       storageDeposit: storageDepositValue(dry.storageDeposit),
@@ -83,7 +84,14 @@ class StepHandle extends ContractHandle {
   async #send(name, args, opts) {
     const index = this.recorder.steps.length;
     const message = this.message(name);
-    const step = { index, contract: this.name, address: this.address, message: message.identifier, state: 'sending' };
+    const step = {
+      index,
+      contract: this.name,
+      address: this.address,
+      message: message.identifier,
+      args: message.args.map((a, i) => ({ name: a.name, type: a.type?.displayName ?? a.type?.type, value: args[i] })),
+      state: 'sending',
+    };
     this.recorder.steps.push(step);
     this.recorder.onStep?.(step);
     try {
@@ -161,4 +169,33 @@ export async function sendAction(suite, fn, { onStep, onProgress } = {}) {
     e.steps = recorder.steps;
     throw e;
   }
+}
+
+/** True when a (nested) contract error is a token allowance shortfall (what a step after an approve meets in a dry-run). */
+export function isAllowanceShortfall(error) {
+  if (!error || typeof error !== 'object') return false;
+  if (error.variant === 'InsufficientAllowance') return true;
+  return isAllowanceShortfall(error.value);
+}
+
+/**
+ * What a multi-step action needs before its first signature, checked against the account
+ * (a preview from previewAction): the FUNC an approve is followed by a pull of, and the native
+ * balance for every fee and storage deposit. `[{ kind: 'func'|'native', need, has }]`; empty
+ * when the account can pay for every step. Nothing is sent.
+ */
+export async function preflight(suite, preview) {
+  const who = suite.signer.address;
+  const problems = [];
+  const steps = preview.steps;
+  const pulls = steps.filter((s) => s.contract === 'func_token' && /approve$/.test(s.message) && s.index < steps.length - 1);
+  if (pulls.length) {
+    const need = pulls.reduce((a, s) => a + BigInt(s.args.find((x) => x.name === 'value')?.value ?? 0n), 0n);
+    const has = BigInt(await suite.token.query('balance_of', [who]));
+    if (has < need) problems.push({ kind: 'func', need, has });
+  }
+  const need = (preview.fee ?? 0n) + (preview.storageDeposit > 0n ? preview.storageDeposit : 0n);
+  const has = (await suite.api.query.system.account(who)).data.free.toBigInt();
+  if (has < need) problems.push({ kind: 'native', need, has });
+  return problems;
 }

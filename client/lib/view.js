@@ -92,7 +92,69 @@ export async function loadEpochClock(suite, { time } = {}) {
   clock.blocks_to_next = Math.max(0, clock.next_epoch_block - clock.block);
   clock.ms_to_next = bt.ms === null ? null : clock.blocks_to_next * bt.ms;
   clock.next_in = aboutDuration(clock.ms_to_next);
+  clock.progress = epochProgress(clock);
   return clock;
+}
+
+/**
+ * How far the current epoch has run, pure: `{ done, of, fraction }` in blocks (the epoch
+ * started `epoch_length` blocks before the next one starts).
+ */
+export function epochProgress(clock) {
+  const of = Math.max(1, Number(clock.epoch_length) || 1);
+  const done = Math.min(of, Math.max(0, of - Math.max(0, Number(clock.next_epoch_block) - Number(clock.block))));
+  return { done, of, fraction: done / of };
+}
+
+/**
+ * When the next epoch starts, in words that never go stale silently: on a chain with a block
+ * time, the clock time it is expected at (and "overdue" once that has passed); on a dev chain
+ * that makes blocks only for transactions, how many blocks are still missing. Pure.
+ * @param {object} clock from loadEpochClock
+ * @param {object} o `{ now, lastBlockAt, dev }` (ms timestamps; `dev`: blocks come with transactions)
+ */
+export function nextEpochWords(clock, { now = Date.now(), lastBlockAt = now, dev = false } = {}) {
+  const n = clock.blocks_to_next;
+  const blocks = `${n} more block${n === 1 ? '' : 's'}`;
+  if (dev || clock.block_time_ms === null) {
+    return { text: `epoch ${clock.current_epoch + 1} starts after ${blocks} (block #${clock.next_epoch_block})`, at: null, overdue: false };
+  }
+  const at = lastBlockAt + n * clock.block_time_ms;
+  const overdue = now > at + clock.block_time_ms;
+  const hhmm = new Date(at).toISOString().slice(11, 16);
+  return {
+    text: overdue
+      ? `epoch ${clock.current_epoch + 1} was expected at about ${hhmm} UTC; no block for ${aboutDuration(now - lastBlockAt)?.replace('about ', '')}`
+      : `epoch ${clock.current_epoch + 1} at about ${hhmm} UTC (${aboutDuration(at - now)}, ${blocks})`,
+    at,
+    overdue,
+  };
+}
+
+/**
+ * The last epoch of `pool` that is final, so claimable: the pool's own frontier
+ * `finalized_through()`. Pools built before that view was live (no `reported_through`) settle
+ * lazily, so there the controller's `last_claimable_epoch` counts as well, as their claims do.
+ */
+export async function claimFrontier(suite, pool, clock) {
+  const f = await maybe(pool, 'finalized_through');
+  const last = Number(clock?.last_claimable_epoch ?? 0);
+  if (!f.ok) return last;
+  let live = false;
+  try {
+    pool.message('reported_through');
+    live = true;
+  } catch {
+    live = false;
+  }
+  return live ? Number(f.value) : Math.max(Number(f.value), last);
+}
+
+/** `claimFrontier` of every model's pool: `{ [modelId]: epoch }`. */
+export async function loadClaimFrontiers(suite, models, clock) {
+  const out = {};
+  await Promise.all(models.map(async (m) => { out[m.id] = await claimFrontier(suite, await suite.pool(m.id), clock); }));
+  return out;
 }
 
 /** When epoch `epoch` starts, seen from `clock`: `{ epoch, blocks, ms, about, reached }`. */
@@ -365,7 +427,7 @@ export async function loadRewardRows(suite, id, { clock, from, to, window = 12 }
   const c = clock ?? (await loadEpochClock(suite));
   const last = to ?? c.current_epoch;
   const first = from ?? Math.max(1, Number(info.registered_epoch ?? 1), last - window + 1);
-  const [claimed, pending] = await Promise.all([maybe(pool, 'claimed_through', [bytes]), maybe(pool, 'pending_rewards', [bytes])]);
+  const [claimed, pending, frontier] = await Promise.all([maybe(pool, 'claimed_through', [bytes]), maybe(pool, 'pending_rewards', [bytes]), claimFrontier(suite, pool, c)]);
   const claimedThrough = claimed.ok ? Number(claimed.value) : 0;
   const epochs = [];
   for (let e = first; e <= last; e += 1) epochs.push(e);
@@ -377,7 +439,7 @@ export async function loadRewardRows(suite, id, { clock, from, to, window = 12 }
         pool.query('view_rewards', [bytes, epoch, epoch]),
         pool.query('boost_for_epoch', [epoch]),
       ]);
-      const state = rewardState(epoch, { reported: Boolean(report), claimed_through: claimedThrough, last_claimable_epoch: c.last_claimable_epoch, current_epoch: c.current_epoch });
+      const state = rewardState(epoch, { reported: Boolean(report), claimed_through: claimedThrough, last_claimable_epoch: frontier, current_epoch: c.current_epoch });
       return {
         epoch,
         total: report ? big(report.total) : null,
@@ -391,12 +453,28 @@ export async function loadRewardRows(suite, id, { clock, from, to, window = 12 }
       };
     }),
   );
-  return { id: showBytes(bytes), model_id: Number(info.model_id), rows, pending: pending.ok ? big(pending.value) : 0n, claimed_through: claimedThrough, clock: c };
+  return {
+    id: showBytes(bytes),
+    model_id: Number(info.model_id),
+    registered_epoch: Number(info.registered_epoch ?? 1),
+    rows,
+    pending: pending.ok ? big(pending.value) : 0n,
+    claimed_through: claimedThrough,
+    claimable_through: frontier,
+    clock: c,
+  };
 }
 
-/** Default claim range of a provider: the first unclaimed epoch to the last claimable one. */
-export function defaultClaimRange(claimedThrough, clock) {
-  return { from: Number(claimedThrough ?? 0) + 1, to: Number(clock.last_claimable_epoch) };
+/**
+ * Default claim range of a provider, pure: from its first unclaimed epoch (after its last
+ * claim, not before its registration) to the pool's last final epoch (`claimable`: a number,
+ * or a clock / reward rows with `claimable_through` or `last_claimable_epoch`). `empty` when
+ * nothing is claimable yet (the range would be inverted).
+ */
+export function defaultClaimRange(claimedThrough, claimable, registeredEpoch = 1) {
+  const to = typeof claimable === 'object' && claimable !== null ? Number(claimable.claimable_through ?? claimable.last_claimable_epoch) : Number(claimable);
+  const from = Math.max(1, Number(claimedThrough ?? 0) + 1, Number(registeredEpoch ?? 1));
+  return { from, to, empty: to < from };
 }
 
 // --- results -------------------------------------------------------------------------------
@@ -462,4 +540,182 @@ export function capabilities(suite) {
     withdrawExcess: has('provider_staking', 'withdraw_excess'),
     boost: has('provider_staking', 'boost_rewards_for_n_epochs'),
   };
+}
+
+// --- the provider card's checklist ---------------------------------------------------------------
+
+/**
+ * Every condition of an active provider as a checklist, pure: `[{ condition, label, ok,
+ * next, eta }]`, `next` saying what to do (or wait for) when it fails, `eta` when it passes by
+ * itself (a jail ends). `p` is loadProvider's result; `clock` loadEpochClock's.
+ */
+export function checklist(p, clock) {
+  const info = p.info ?? {};
+  const jailedUntil = Number(info.jailed_until ?? 0);
+  const jailed = Number(clock.current_epoch) < jailedUntil;
+  const modelOk = !p.status.problems.some((x) => x.condition === 'model');
+  const jailBlocks = jailed ? blocksUntilEpoch(clock, jailedUntil) : 0;
+  const jailMs = jailed && clock.block_time_ms !== null ? jailBlocks * clock.block_time_ms : null;
+  return [
+    { condition: 'registered', label: 'Registered', ok: Boolean(p.info), next: p.info ? null : 'Register it (Register tab).' },
+    {
+      condition: 'whitelisted',
+      label: 'Whitelisted',
+      ok: Boolean(info.whitelisted),
+      next: info.whitelisted ? null : "Ask the network's whitelister to whitelist this id (send them the id); it needs no transaction from you.",
+    },
+    {
+      condition: 'jailed',
+      label: 'Not jailed',
+      ok: !jailed,
+      next: jailed ? `Wait: the jail ends when epoch ${jailedUntil} starts (in ${jailBlocks} block${jailBlocks === 1 ? '' : 's'}${jailMs !== null ? `, ${aboutDuration(jailMs)}` : ''}); a whitelister can also release it earlier.` : null,
+      eta: jailed ? { epoch: jailedUntil, blocks: jailBlocks, about: aboutDuration(jailMs) } : null,
+    },
+    { condition: 'deactivated', label: 'Not deactivated', ok: !info.deactivated, next: info.deactivated ? 'Reactivate it (button below).' : null },
+    {
+      condition: 'stake',
+      label: `Staked ${formatFunc(p.required ?? 0n)}`,
+      ok: big(p.staked) >= big(p.required),
+      next: big(p.staked) >= big(p.required) ? null : `Stake ${formatFunc(big(p.required) - big(p.staked))} more (button below).`,
+    },
+    {
+      condition: 'model',
+      label: `Model ${p.model_id ?? ''} enabled`.replace('  ', ' '),
+      ok: modelOk,
+      next: modelOk ? null : "The network's operator disabled this model: nothing to do until they enable it again.",
+    },
+  ];
+}
+
+// --- account overview ---------------------------------------------------------------------------
+
+/**
+ * An owner's money across all its providers: `{ providers, total_staked, total_pending, locked,
+ * unlocked, next_unlock, claim }` where `claim` is what the one claim button sends: `{ amount,
+ * providers, from, to }` (from 1 through the lowest final epoch of the pools with something
+ * pending; null when nothing is pending).
+ */
+export async function loadOverview(suite, owner, { clock, models } = {}) {
+  const c = clock ?? (await loadEpochClock(suite));
+  const providers = await loadProviders(suite, owner, { clock: c, models });
+  const frontiers = {};
+  for (const p of providers) {
+    if (p.pool && frontiers[p.model_id] === undefined) frontiers[p.model_id] = await claimFrontier(suite, await suite.pool(p.model_id), c);
+  }
+  const sum = (xs) => xs.reduce((a, b) => a + b, 0n);
+  const locked = providers.filter((p) => p.lock?.staked && !p.lock.unlocked);
+  const unlocked = providers.filter((p) => p.lock?.staked && p.lock.unlocked);
+  const pendingOnes = providers.filter((p) => (p.pending_rewards ?? 0n) > 0n);
+  const nextUnlock = locked.reduce((m, p) => (m === null || p.lock.unlock_epoch < m.unlock_epoch ? p.lock : m), null);
+  const amount = sum(pendingOnes.map((p) => p.pending_rewards));
+  const to = pendingOnes.length ? Math.min(...pendingOnes.map((p) => frontiers[p.model_id])) : null;
+  return {
+    providers,
+    frontiers,
+    total_staked: sum(providers.map((p) => p.staked ?? 0n)),
+    total_pending: amount,
+    locked: sum(locked.map((p) => p.staked)),
+    unlocked: sum(unlocked.map((p) => p.staked)),
+    next_unlock: nextUnlock ? { epoch: nextUnlock.unlock_epoch, eta: nextUnlock.eta } : null,
+    claim: amount > 0n ? { amount, providers: pendingOnes.map((p) => p.id), from: 1, to } : null,
+  };
+}
+
+// --- deployment and connection -------------------------------------------------------------------
+
+/**
+ * Checks that the deployment's contracts exist on the connected chain: `{ ok, missing: [{ name,
+ * address }], otherCode: [{ name, address, codeHash }] }`. Every `--dev` chain shares one
+ * genesis hash, so only this tells a deployment of another dev chain (or of a restarted
+ * `--tmp` node) from this chain's. `otherCode` lists contracts whose code is not the build the
+ * page was made with (an upgrade, or another build): a warning, not a refusal.
+ */
+export async function checkDeployment(suite) {
+  const found = await Promise.all(
+    Object.entries(suite.handles).map(async ([name, h]) => {
+      const info = await suite.api.query.contracts.contractInfoOf(h.address);
+      if (info.isNone) return { name, address: h.address, missing: true };
+      const codeHash = info.unwrap().codeHash.toHex();
+      const built = suite.bundles?.[name]?.source?.hash;
+      return { name, address: h.address, codeHash, other: Boolean(built) && String(built).toLowerCase() !== codeHash.toLowerCase() };
+    }),
+  );
+  const missing = found.filter((x) => x.missing).map(({ name, address }) => ({ name, address }));
+  const otherCode = found.filter((x) => x.other).map(({ name, address, codeHash }) => ({ name, address, codeHash }));
+  return { ok: missing.length === 0, missing, otherCode };
+}
+
+/** True when an error means the node is not reachable (closed socket, refused, timed out). */
+export function isConnectionError(e) {
+  return /WebSocket is not connected|not connected|disconnected|Abnormal Closure|ECONNREFUSED|No response received|socket hang up|Unable to connect|cannot reach/i.test(String(e?.message ?? e));
+}
+
+/**
+ * An error in words a provider understands: connection failures say so, a contract's refusal
+ * keeps its sentence without the `contract.message refused:` prefix (that stays in `raw`).
+ */
+export function plainError(e, { url } = {}) {
+  const raw = String(e?.message ?? e);
+  if (isConnectionError(e)) {
+    return { text: `The node${url ? ` at ${url}` : ''} is not answering. The page reconnects by itself and redraws when the node is back; nothing was sent.`, raw, connection: true };
+  }
+  const m = /^[a-z_]+\.[A-Za-z_:]+ refused: (.*)$/s.exec(raw);
+  const text = m ? m[1] : raw;
+  return { text: text.charAt(0).toUpperCase() + text.slice(1), raw, connection: false };
+}
+
+// --- actions in words ----------------------------------------------------------------------------
+
+/**
+ * A transaction step (from previewAction / sendAction) in plain words: "Approve the model 1
+ * pool to take 1,000 FUNC", "Stake bob-gpu-1", … (the raw call stays for an Advanced view).
+ */
+export function stepWords(step, { pools = {} } = {}) {
+  const short = String(step.message ?? '').split('::').pop();
+  const arg = (name) => step.args?.find((a) => a.name === name)?.value;
+  const id = () => {
+    const v = step.args?.find((a) => /^id$|provider/.test(a.name))?.value;
+    return v instanceof Uint8Array ? showBytes(v) : v;
+  };
+  const poolName = (address) => (pools[address] !== undefined ? `the model ${pools[address]} pool` : 'the pool');
+  switch (short) {
+    case 'approve':
+      return big(arg('value')) === 0n ? `Revoke the allowance of ${poolName(arg('spender'))}` : `Allow ${poolName(arg('spender'))} to take ${formatFunc(big(arg('value')))} from this account`;
+    case 'register':
+      return `Register ${id()}`;
+    case 'register_and_stake':
+      return `Register ${id()} and stake`;
+    case 'stake_for_provider':
+      return `Stake ${id()}`;
+    case 'unstake_provider':
+      return `Unstake ${id()}`;
+    case 'claim_rewards':
+      return `Claim the rewards of ${id()}, epochs ${arg('from_epoch')}–${arg('to_epoch')}`;
+    case 'claim_rewards_cluster':
+    case 'claim_rewards_cluster_from':
+      return `Claim the rewards of every provider of this account, epochs ${arg('from_epoch')}–${arg('to_epoch')}${arg('start') ? ` (from position ${arg('start')})` : ''}`;
+    case 'set_epoch_reward':
+      return `Report epoch ${arg('epoch')}: ${formatFunc(big(arg('total')))} over ${arg('total_shards')} shards`;
+    case 'record_provider_shards':
+      return `Record the shards of ${arg('entries')?.length ?? arg('shards')?.length ?? 'the'} provider(s) in epoch ${arg('epoch')}`;
+    case 'fund_rewards':
+      return `Move ${formatFunc(big(arg('amount')))} into the pool's reward funds`;
+    case 'deactivate':
+      return `Deactivate ${id()}`;
+    case 'reactivate':
+      return `Reactivate ${id()}`;
+    case 'deregister':
+      return `Deregister ${id()}`;
+    case 'update_metadata':
+      return `Update the metadata of ${id()}`;
+    default:
+      return short.replace(/_/g, ' ');
+  }
+}
+
+/** Pool address → model id, for stepWords. */
+export function poolNames(suite) {
+  const out = {};
+  for (const [id, h] of suite.pools ?? []) out[h.address] = id;
+  return out;
 }

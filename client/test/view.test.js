@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { Suite, advanceBlocks, connect, deploy, loadBundles, ops, parseAmount, providerIdBytes, signerFromUri } from '../lib/index.js';
 import * as view from '../lib/view.js';
-import { addressSigner, previewAction, sendAction } from '../lib/actions.js';
+import { addressSigner, preflight, previewAction, sendAction } from '../lib/actions.js';
 import { checkRegistration } from '../lib/rules.js';
 import { requireBundles, startNode } from './helpers.js';
 
@@ -17,6 +17,11 @@ describe('view models on a real contracts node', { concurrency: false, timeout: 
   let node;
   let api;
   const s = {};
+  /** The scheduler closes the staked epochs before E that nobody reported (claims never pass an unreported one). */
+  const closeBefore = async (e) => {
+    const pool = await s.Dave.pool(MODEL);
+    if ((await pool.tryQuery('close_unreported_epochs', [e - 1])).ok) await pool.tx('close_unreported_epochs', [e - 1]);
+  };
   const nonce = async (who) => (await api.query.system.account(s[who].signer.address)).nonce.toNumber();
 
   before(async () => {
@@ -152,6 +157,7 @@ describe('view models on a real contracts node', { concurrency: false, timeout: 
     const E = (await view.loadEpochClock(s.Bob)).current_epoch + 1; // both providers staked before E began
     for (const e of [E, E + 1]) {
       await ops.advanceToEpoch(s.Ferdie, e + 1);
+      if (e === E) await closeBefore(E);
       await ops.setEpochRewards(s.Dave, MODEL, e, FUNC(100), 10n, [['bob-1', 7n], ['bob-2', 3n]]);
     }
     let r = await view.loadRewardRows(s.Bob, 'bob-1', { from: E, to: E + 2 });
@@ -166,9 +172,17 @@ describe('view models on a real contracts node', { concurrency: false, timeout: 
     r = await view.loadRewardRows(s.Bob, 'bob-1', { from: E, to: E + 1 });
     assert.deepEqual(r.rows.map((x) => x.state), ['claimable', 'claimable']);
     assert.equal(r.pending, FUNC(140));
-    const range = view.defaultClaimRange(r.claimed_through, r.clock);
-    assert.deepEqual(range, { from: 1, to: E + 1 });
+    assert.equal(r.claimable_through, E + 1, "the pool's own frontier");
+    const range = view.defaultClaimRange(r.claimed_through, r.claimable_through, r.registered_epoch);
+    assert.ok(r.registered_epoch > 1);
+    assert.deepEqual(range, { from: r.registered_epoch, to: E + 1, empty: false }, 'from the registration, not epoch 1');
+    // the account overview: both providers' pending, one claim through the frontier
+    const o = await view.loadOverview(s.Bob, s.Bob.signer.address);
+    assert.equal(o.total_staked, 2n * STAKE);
+    assert.equal(o.total_pending, FUNC(200));
+    assert.deepEqual(o.claim, { amount: FUNC(200), providers: ['bob-1', 'bob-2'], from: 1, to: E + 1 });
     await sendAction(s.Bob, (x) => ops.claim(x, 'bob-1', range));
+    assert.deepEqual(view.defaultClaimRange(E + 1, E + 1, r.registered_epoch), { from: E + 2, to: E + 1, empty: true }, 'nothing left: empty, not inverted');
     r = await view.loadRewardRows(s.Bob, 'bob-1', { from: E, to: E + 1 });
     assert.deepEqual(r.rows.map((x) => x.state), ['claimed', 'claimed']);
     assert.equal(r.pending, 0n);
@@ -182,6 +196,51 @@ describe('view models on a real contracts node', { concurrency: false, timeout: 
     assert.ok(sent.steps[0].events.some((e) => e.name === 'ClaimRewardsCluster' || e.name === 'ClaimCluster' || /Cluster/.test(e.name)));
     assert.equal(await ops.balanceOf(s.Bob, s.Bob.signer.address), before + FUNC(60));
     assert.equal(Number(await (await s.Bob.pool(MODEL)).query('claimed_through', [providerIdBytes('bob-2')])), E + 1);
+  });
+
+  test('preflight: an action the account cannot pay for is stopped before the first signature', async () => {
+    const meta = checkRegistration({ id: 'ferdie-1', url: 'https://ferdie.example' }).metadata;
+    await s.Ferdie.pool(MODEL);
+    const p = await previewAction(s.Ferdie, (x) => ops.registerAndStake(x, 'ferdie-1', MODEL, meta, { amount: STAKE }));
+    assert.deepEqual(p.steps.map((x) => x.ok), [true, false]);
+    assert.equal(view.stepWords(p.steps[0], { pools: view.poolNames(s.Ferdie) }), 'Allow the model 1 pool to take 1,000 FUNC from this account');
+    assert.equal(view.stepWords(p.steps[1]), 'Register ferdie-1 and stake');
+    const problems = await preflight(s.Ferdie, p);
+    assert.deepEqual(problems, [{ kind: 'func', need: STAKE, has: 0n }]);
+    // Bob holds the FUNC: nothing in the way
+    const ok = await previewAction(s.Bob, (x) => ops.registerAndStake(x, 'bob-3', MODEL, meta, { amount: STAKE }));
+    assert.deepEqual(await preflight(s.Bob, ok), []);
+  });
+
+  test('deployment check: code at every address, named when missing', async () => {
+    assert.deepEqual(await view.checkDeployment(s.Bob), { ok: true, missing: [], otherCode: [] });
+    const foreign = JSON.parse(JSON.stringify(s.Bob.deployment, (k, v) => (typeof v === 'bigint' ? v.toString() : v)));
+    foreign.contracts.provider_registry.address = s.Ferdie.signer.address; // an account, no contract
+    const f = new Suite(api, s.Bob.signer, s.Bob.bundles, foreign);
+    const c = await view.checkDeployment(f);
+    assert.equal(c.ok, false);
+    assert.deepEqual(c.missing, [{ name: 'provider_registry', address: s.Ferdie.signer.address }]);
+  });
+
+  test('pure: epoch progress, next-epoch words that never stall, checklist, plain errors', () => {
+    const clock = { block: 23, current_epoch: 4, next_epoch_block: 26, epoch_length: 6, block_time_ms: 6000, blocks_to_next: 3 };
+    assert.deepEqual(view.epochProgress(clock), { done: 3, of: 6, fraction: 0.5 });
+    assert.match(view.nextEpochWords(clock, { dev: true }).text, /^epoch 5 starts after 3 more blocks \(block #26\)$/);
+    const now = Date.UTC(2026, 0, 1, 12, 0, 0);
+    const w = view.nextEpochWords(clock, { now, lastBlockAt: now });
+    assert.match(w.text, /^epoch 5 at about 12:00 UTC \(about 18 seconds, 3 more blocks\)$/);
+    const late = view.nextEpochWords(clock, { now: now + 60_000, lastBlockAt: now });
+    assert.equal(late.overdue, true);
+    assert.match(late.text, /was expected at about 12:00 UTC; no block for 60 seconds/);
+    const p = { info: { whitelisted: false, jailed_until: 7, deactivated: false }, status: { problems: [] }, staked: 0n, required: STAKE, model_id: 1 };
+    const list = view.checklist(p, clock);
+    assert.deepEqual(list.map((x) => [x.condition, x.ok]), [['registered', true], ['whitelisted', false], ['jailed', false], ['deactivated', true], ['stake', false], ['model', true]]);
+    assert.match(list[2].next, /jail ends when epoch 7 starts \(in 15 blocks, about 2 minutes\)/);
+    assert.equal(list[4].next, 'Stake 1,000 FUNC more (button below).');
+    assert.deepEqual(view.plainError(new Error('provider_staking.stake_for_provider refused: the provider is not whitelisted')).text, 'The provider is not whitelisted');
+    const conn = view.plainError(new Error('WebSocket is not connected'), { url: 'ws://x' });
+    assert.equal(conn.connection, true);
+    assert.match(conn.text, /^The node at ws:\/\/x is not answering/);
   });
 
   test('block time: a recent pace on an instant-seal dev chain', async () => {
