@@ -14,11 +14,11 @@
 // Prints a progress line per step and the tables (Markdown) at the end; writes
 // $CARGO_TARGET_DIR/gateway-bench/results.json (else target/gateway-bench/results.json).
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Pool } from 'undici';
+import { createRequire } from 'node:module';
 import {
   Suite,
   bytesAsHex,
@@ -37,6 +37,8 @@ import { freePort, startNode } from '../client/test/helpers.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'client', 'bin', 'func.js');
+// undici is a dependency of the client (scripts/ has no node_modules of its own)
+const { Pool } = createRequire(join(ROOT, 'client', 'package.json'))('undici');
 const TARGET_DIR = process.env.CARGO_TARGET_DIR ? resolve(ROOT, process.env.CARGO_TARGET_DIR) : join(ROOT, 'target');
 const RESULTS = join(TARGET_DIR, 'gateway-bench', 'results.json');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
@@ -67,6 +69,16 @@ function startChild(args, ready) {
     child.stderr.on('data', on);
     child.on('exit', (code) => reject(new Error(`${args[0]} exited (${code}):\n${out}`)));
   });
+}
+
+/** CPU seconds (user + system) a child process has used so far, from /proc (Linux). */
+function cpuSeconds(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return null;
+  }
 }
 
 function pct(sorted, q) {
@@ -127,11 +139,11 @@ async function main() {
 
   // ---- 1. overhead ------------------------------------------------------------------------
   const demoPort = await freePort();
-  await startChild(['demo-provider', '--listen', `127.0.0.1:${demoPort}`, '--name', 'bench'], /listening on/);
+  const demo = await startChild(['demo-provider', '--listen', `127.0.0.1:${demoPort}`, '--name', 'bench'], /listening on/);
   const demoUrl = `http://127.0.0.1:${demoPort}`;
   await ops.registerAndStake(suite, 'bench-provider', 1, JSON.stringify({ url: demoUrl }));
   const gwPort = await freePort();
-  await startChild(
+  const gateway = await startChild(
     ['gateway', '--url', node.url, '--deployment', deploymentFile, '--listen', `127.0.0.1:${gwPort}`, '--usage', join(dir, 'usage'), '--models', '1', '--allow-private'],
     /gateway listening on/,
   );
@@ -139,8 +151,14 @@ async function main() {
   log(`demo provider ${demoUrl}, gateway ${gwUrl}`);
   const body = JSON.stringify({ model: 'bench-llm', messages: [{ role: 'user', content: 'How fast is the gateway?' }] });
   for (const c of LEVELS) {
+    const d0 = cpuSeconds(demo.child.pid);
     const direct = await load(demoUrl, '/v1/chat/completions', body, c, SECONDS);
+    const d1 = cpuSeconds(demo.child.pid);
+    const g0 = cpuSeconds(gateway.child.pid);
     const via = await load(gwUrl, '/v1/chat/completions', body, c, SECONDS);
+    const g1 = cpuSeconds(gateway.child.pid);
+    direct.provider_cpu_ms_per_request = d0 === null ? null : ((d1 - d0) * 1000) / direct.requests;
+    via.gateway_cpu_ms_per_request = g0 === null ? null : ((g1 - g0) * 1000) / via.requests;
     const row = {
       clients: c,
       direct,
@@ -151,7 +169,8 @@ async function main() {
     results.overhead.push(row);
     log(
       `${c} client(s): direct p50 ${direct.p50.toFixed(2)} ms p99 ${direct.p99.toFixed(2)} ms ${direct.rps.toFixed(0)} req/s; ` +
-        `gateway p50 ${via.p50.toFixed(2)} ms p99 ${via.p99.toFixed(2)} ms ${via.rps.toFixed(0)} req/s (errors ${direct.errors}/${via.errors})`,
+        `gateway p50 ${via.p50.toFixed(2)} ms p99 ${via.p99.toFixed(2)} ms ${via.rps.toFixed(0)} req/s (errors ${direct.errors}/${via.errors}); ` +
+        `CPU per request: provider ${direct.provider_cpu_ms_per_request?.toFixed(3)} ms, gateway ${via.gateway_cpu_ms_per_request?.toFixed(3)} ms`,
     );
   }
   for (const ch of children.splice(0)) ch.kill('SIGTERM');
@@ -218,10 +237,11 @@ async function main() {
 
   const f = (x) => (x === null ? '—' : x.toFixed(2));
   console.log(`\nGateway overhead (${SECONDS} s per run, loopback, chat completion of the demo provider), ${results.date}\n`);
-  console.log('| clients | direct p50 / p99 (ms) | gateway p50 / p99 (ms) | added p50 / p99 (ms) | direct req/s | gateway req/s |');
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| clients | direct p50 / p99 (ms) | gateway p50 / p99 (ms) | added p50 / p99 (ms) | direct req/s | gateway req/s | gateway CPU ms / request |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of results.overhead) {
-    console.log(`| ${r.clients} | ${f(r.direct.p50)} / ${f(r.direct.p99)} | ${f(r.gateway.p50)} / ${f(r.gateway.p99)} | ${f(r.added_p50_ms)} / ${f(r.added_p99_ms)} | ${r.direct.rps.toFixed(0)} | ${r.gateway.rps.toFixed(0)} |`);
+    const cpu = r.gateway.gateway_cpu_ms_per_request;
+    console.log(`| ${r.clients} | ${f(r.direct.p50)} / ${f(r.direct.p99)} | ${f(r.gateway.p50)} / ${f(r.gateway.p99)} | ${f(r.added_p50_ms)} / ${f(r.added_p99_ms)} | ${r.direct.rps.toFixed(0)} | ${r.gateway.rps.toFixed(0)} | ${cpu === null ? '—' : cpu.toFixed(3)} |`);
   }
   console.log('\nRouting table refresh (one model; median of 5)\n');
   console.log('| active providers | contract reads | get_active_providers pages | refresh ms (median, min–max) |');

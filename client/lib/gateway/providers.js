@@ -10,6 +10,7 @@ export const DEFAULT_POLICY = {
   latencyAlpha: 0.3, // EWMA weight of a new latency sample
   successAlpha: 0.2, // EWMA weight of a new success/failure sample
   defaultLatencyMs: 100, // latency assumed for a provider never measured, when no other one is either
+  latencyOffsetMs: 10, // added to every latency in the weight: differences of a few ms (a GC pause, a busy core) hardly matter
 };
 
 /** One provider of one model, as the routing table holds it. */
@@ -102,10 +103,10 @@ export class ProviderState {
     this.successesInRow = 0;
   }
 
-  /** Choice weight: success rate squared over latency ("high-performing" first). */
-  weight(fallbackLatencyMs) {
-    const lat = Math.max(1, this.latencyMs ?? fallbackLatencyMs);
-    return (this.successRate * this.successRate) / lat;
+  /** Choice weight: success rate squared over (latency + offset): "high-performing" first. */
+  weight(fallbackLatencyMs, offsetMs = DEFAULT_POLICY.latencyOffsetMs) {
+    const lat = Math.max(0, this.latencyMs ?? fallbackLatencyMs) + offsetMs;
+    return (this.successRate * this.successRate) / Math.max(1, lat);
   }
 
   toJSON(now = Date.now()) {
@@ -141,7 +142,7 @@ export function chooseProvider(candidates, { exclude = new Set(), now = Date.now
   const routable = open.filter((p) => !p.isSuspended(now));
   if (!routable.length) return open.reduce((a, b) => (b.suspendedUntil < a.suspendedUntil ? b : a));
   const fallback = median(routable.map((p) => p.latencyMs).filter((x) => x !== null)) ?? policy.defaultLatencyMs;
-  const weights = routable.map((p) => p.weight(fallback));
+  const weights = routable.map((p) => p.weight(fallback, policy.latencyOffsetMs ?? DEFAULT_POLICY.latencyOffsetMs));
   const total = weights.reduce((a, b) => a + b, 0);
   let r = random() * total;
   for (let i = 0; i < routable.length; i += 1) {

@@ -1,8 +1,6 @@
 // The gateway's HTTP side: requests in, forwarded to a chosen provider with undici, the answer
 // streamed back; retries, passive failure detection, health checks, bounds on size and time.
 import { createServer } from 'node:http';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { Agent } from 'undici';
 import { guardedLookup } from './addresses.js';
 import { DEFAULT_POLICY } from './providers.js';
@@ -56,10 +54,34 @@ class HttpError extends Error {
   }
 }
 
+const DISCARD_BYTES = 16 * 1024 * 1024; // read (and drop) this much of a refused body so the client sees the 413
+
+/**
+ * After a refusal, reads and drops the rest of a request body (at most DISCARD_BYTES, within
+ * `timeoutMs`) so that the client, still uploading, gets to read the answer on a connection
+ * that stays open (closing it while the client writes would reset it before it reads).
+ */
+function discardRest(req, timeoutMs) {
+  let dropped = 0;
+  const timer = setTimeout(() => req.destroy(), timeoutMs);
+  timer.unref();
+  req.removeAllListeners('data');
+  req.on('data', (c) => {
+    dropped += c.length;
+    if (dropped > DISCARD_BYTES) req.destroy();
+  });
+  req.on('end', () => clearTimeout(timer));
+  req.on('close', () => clearTimeout(timer));
+  req.resume();
+}
+
 /** Reads a request body up to `max` bytes (413 above), within `timeoutMs`. */
 function readBody(req, max, timeoutMs) {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > max) return Promise.reject(new HttpError(413, `the request body is ${declared} bytes; this gateway accepts at most ${max}`, 'request_too_large'));
+  if (Number.isFinite(declared) && declared > max) {
+    discardRest(req, timeoutMs);
+    return Promise.reject(new HttpError(413, `the request body is ${declared} bytes; this gateway accepts at most ${max}`, 'request_too_large'));
+  }
   return new Promise((resolve, reject) => {
     const chunks = [];
     let size = 0;
@@ -71,8 +93,8 @@ function readBody(req, max, timeoutMs) {
       size += c.length;
       if (size > max) {
         clearTimeout(timer);
+        discardRest(req, timeoutMs);
         reject(new HttpError(413, `the request body is over ${max} bytes, the most this gateway accepts`, 'request_too_large'));
-        req.pause();
         return;
       }
       chunks.push(c);
@@ -94,7 +116,7 @@ function sendError(res, status, message, code, extra = {}) {
     return;
   }
   const body = JSON.stringify({ error: { message, type: 'func_gateway_error', code, ...extra } });
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(status === 413 ? { connection: 'close' } : {}) });
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
 
@@ -102,9 +124,52 @@ function sendError(res, status, message, code, extra = {}) {
 export function classifyError(e) {
   const code = e?.code ?? e?.cause?.code;
   if (NOT_SENT.has(code)) return { kind: code === 'EFUNCREFUSED' ? 'refused_address' : code === 'UND_ERR_CONNECT_TIMEOUT' ? 'connect_timeout' : 'connect', notSent: true, code };
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || e?.name === 'TimeoutError') return { kind: 'timeout', notSent: false, code };
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'FUNC_REQUEST_TIMEOUT' || e?.name === 'TimeoutError') return { kind: 'timeout', notSent: false, code };
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') return { kind: 'reset', notSent: false, code };
   return { kind: 'error', notSent: false, code };
+}
+
+/**
+ * Copies a provider's answer to the client with backpressure, at most `max` bytes; resolves
+ * with the byte count once the client has it all, rejects (`e.bytes`, `e.tooLarge`) when the
+ * answer breaks, grows too large or the client goes away. (A plain listener pair: cheaper per
+ * request than stream.pipeline with a counting Transform.)
+ */
+function relay(body, res, max) {
+  return new Promise((resolve, reject) => {
+    let bytes = 0;
+    let done = false;
+    const fail = (e) => {
+      if (done) return;
+      done = true;
+      e.bytes = bytes;
+      body.destroy();
+      reject(e);
+    };
+    body.on('data', (chunk) => {
+      bytes += chunk.length;
+      if (bytes > max) {
+        const e = new Error(`the answer is over ${max} bytes`);
+        e.tooLarge = true;
+        fail(e);
+        return;
+      }
+      if (!res.write(chunk)) body.pause();
+    });
+    res.on('drain', () => body.resume());
+    body.on('end', () => {
+      if (done) return;
+      res.end(() => {
+        if (done) return;
+        done = true;
+        resolve(bytes);
+      });
+    });
+    body.on('error', fail);
+    res.on('close', () => {
+      if (!done && !res.writableFinished) fail(Object.assign(new Error('the client closed the connection'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    });
+  });
 }
 
 /** Joins the provider's base URL (which may have a path) with the request path and query. */
@@ -148,9 +213,11 @@ export function createGatewayServer(ctx) {
     const t0 = performance.now();
     p.inflight += 1;
     const bytesIn = body?.length ?? 0;
+    // prom-client children cached on the provider: no label hashing per request
+    const pm = (p.metricChildren ??= { latency: metrics.latency.labels(model, p.id), attempts: {}, bytesIn: metrics.bytes.labels(model, 'in'), bytesOut: metrics.bytes.labels(model, 'out') });
     const rec = (outcome, errorKind, extra = {}) => {
       usage.record({ model: p.modelId, epoch, provider: p.id, outcome, errorKind, bytesIn, ...extra });
-      metrics.attempts.inc({ model, provider: p.id, outcome });
+      (pm.attempts[outcome] ??= metrics.attempts.labels(model, p.id, outcome)).inc();
     };
     let up;
     try {
@@ -167,7 +234,7 @@ export function createGatewayServer(ctx) {
       return { done: false, retry: c.notSent || canRetry, error: c, status: c.kind === 'timeout' ? 504 : 502, message: `provider ${p.id}: ${c.kind} (${e.code ?? e.message})` };
     }
     const ttfb = performance.now() - t0;
-    metrics.latency.observe({ model, provider: p.id }, ttfb / 1000);
+    pm.latency.observe(ttfb / 1000);
     if (up.statusCode >= 500 && canRetry) {
       await up.body.dump().catch(() => {});
       p.inflight -= 1;
@@ -179,17 +246,6 @@ export function createGatewayServer(ctx) {
     out['x-func-provider'] = p.id;
     let bytesOut = 0;
     let tooLarge = false;
-    const limiter = new Transform({
-      transform(chunk, _enc, cb) {
-        bytesOut += chunk.length;
-        if (bytesOut > limits.maxResponseBytes) {
-          tooLarge = true;
-          cb(new Error(`the answer is over ${limits.maxResponseBytes} bytes`));
-          return;
-        }
-        cb(null, chunk);
-      },
-    });
     let streamError = null;
     try {
       res.writeHead(up.statusCode, out);
@@ -197,14 +253,16 @@ export function createGatewayServer(ctx) {
         await up.body.dump();
         res.end();
       } else {
-        await pipeline(up.body, limiter, res);
+        bytesOut = await relay(up.body, res, limits.maxResponseBytes);
       }
     } catch (e) {
       streamError = e;
+      tooLarge = Boolean(e.tooLarge);
+      bytesOut = e.bytes ?? bytesOut;
     }
     p.inflight -= 1;
-    metrics.bytes.inc({ model, direction: 'in' }, bytesIn);
-    metrics.bytes.inc({ model, direction: 'out' }, bytesOut);
+    pm.bytesIn.inc(bytesIn);
+    pm.bytesOut.inc(bytesOut);
     const ms = performance.now() - t0;
     if (streamError) {
       if (!tooLarge && clientGone()) {
@@ -245,7 +303,21 @@ export function createGatewayServer(ctx) {
         controller.abort();
       }
     });
-    const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(limits.requestTimeoutMs)]);
+    // one timer per request bounds it whole (AbortSignal.any/timeout cost more per request)
+    const timer = setTimeout(() => {
+      const e = new Error(`the request took longer than ${limits.requestTimeoutMs / 1000}s`);
+      e.name = 'TimeoutError';
+      e.code = 'FUNC_REQUEST_TIMEOUT';
+      controller.abort(e);
+    }, limits.requestTimeoutMs);
+    try {
+      await routeAttempts(req, res, entry, path, search, body, { modelLabel, epoch, method, headers, signal: controller.signal, clientGone: () => gone });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function routeAttempts(req, res, entry, path, search, body, { modelLabel, epoch, method, headers, signal, clientGone }) {
     const idempotent = IDEMPOTENT.has(method);
     const tried = new Set();
     let last = null;
@@ -255,15 +327,15 @@ export function createGatewayServer(ctx) {
       if (i > 0) metrics.retries.inc({ model: modelLabel });
       tried.add(p.key);
       const canRetry = idempotent && i + 1 < limits.maxAttempts;
-      const r = await attempt(p, { req, res, method, path, search, headers, body, epoch, signal, canRetry, clientGone: () => gone });
+      const r = await attempt(p, { req, res, method, path, search, headers, body, epoch, signal, canRetry, clientGone });
       if (r.done) {
         metrics.requests.inc({ model: modelLabel, result: r.status === undefined ? 'aborted' : r.status >= 500 ? 'upstream_error' : r.status >= 400 ? 'client_error' : 'ok' });
         return;
       }
       last = r;
-      if (!r.retry || gone) break;
+      if (!r.retry || clientGone()) break;
     }
-    if (gone) return;
+    if (clientGone()) return;
     if (!last) {
       usage.recordUnrouted(entry.id, epoch);
       metrics.requests.inc({ model: modelLabel, result: 'no_provider' });
@@ -396,7 +468,7 @@ export function createGatewayServer(ctx) {
     const ms = performance.now() - t0;
     metrics.healthChecks.inc({ model, provider: p.id, result: ok ? 'ok' : 'failed' });
     if (ok) {
-      p.observeLatency(ms, policy);
+      if (p.latencyMs === null) p.observeLatency(ms, policy); // a first estimate; real requests measure inference latency
       if (wasSuspended) {
         p.resume();
         metrics.suspended.set({ model, provider: p.id }, 0);

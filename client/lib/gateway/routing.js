@@ -105,6 +105,7 @@ export class RoutingTable {
           this.pending = null;
           await this.#refreshOnce(next);
         }
+        return this.lastRefresh;
       } finally {
         this.running = null;
       }
