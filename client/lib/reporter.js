@@ -277,14 +277,17 @@ export class Reporter {
 
   async registeredIds(m) {
     if (m.registered) return m.registered;
-    const ids = [];
-    for (let start = 0; ; start += 100) {
+    // Pages run from the newest id down (`next_start` until none): a run offers every id that
+    // stayed registered throughout, whatever is deregistered between pages.
+    const ids = new Set();
+    for (let start = 0, pages = 0; pages < 1_000; pages += 1) {
       const page = await this.suite.registry.query('get_provider_ids_by_model', [m.modelId, start, 100]);
-      ids.push(...page.map((b) => showBytes(b)));
-      if (page.length < 100 || ids.length > 100_000) break;
+      for (const b of page.ids ?? []) ids.add(showBytes(b));
+      if (page.next_start === null || page.next_start === undefined) break;
+      start = Number(page.next_start);
     }
-    m.registered = ids;
-    return ids;
+    m.registered = [...ids];
+    return m.registered;
   }
 
   /** A final epoch: its report can no longer change; a file that differs is refused in the log. */

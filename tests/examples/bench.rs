@@ -40,7 +40,7 @@ use std::{
 use func_e2e::*;
 use func_interfaces::limits::{
     MAX_BATCH_SIZE, MAX_BOOST_EPOCHS, MAX_CLUSTER_POOLS_PER_CALL, MAX_PAGE_SIZE,
-    MAX_PROVIDERS_PER_OWNER, MIN_EPOCH_LENGTH,
+    MAX_PROVIDERS_PER_OWNER, MAX_REWARD_DELAY, MIN_EPOCH_LENGTH,
 };
 use func_token::func_token::{FuncToken, FuncTokenRef};
 use ink::{
@@ -1232,6 +1232,100 @@ async fn bench_node(
     if let Err(error) = bench_spread(client, recorder).await {
         recorder.issue(format!("the spread benchmark stopped early: {error}"));
     }
+    eprintln!("==> catching up after a scheduler outage at MAX_REWARD_DELAY (third suite)");
+    if let Err(error) = bench_outage(client, recorder).await {
+        recorder.issue(format!("the outage benchmark stopped early: {error}"));
+    }
+    Ok(())
+}
+
+/// Key of the report batch measured by [`bench_outage`].
+fn outage_report_key() -> String {
+    format!(
+        "provider_staking.record_provider_shards[{}, after an outage at MAX_REWARD_DELAY]",
+        providers(MAX_BATCH_SIZE)
+    )
+}
+
+/// The worst state a report batch can meet (issue 17, item 3), on a third suite: reward delay
+/// `MAX_REWARD_DELAY`, `MAX_BATCH_SIZE` providers staked, the scheduler down for longer than
+/// the delay, then catching up as far as the pool accepts (`MAX_REWARD_DELAY` epochs ahead of
+/// the final frontier, every provider in every epoch: pending lists of `MAX_REWARD_DELAY`
+/// epochs), then every caught-up epoch becoming final at once. The next report batch folds
+/// one epoch per provider and the message settles `MAX_RELEASES_PER_MESSAGE` open epochs; a
+/// claim then settles its provider's whole pending list in memory.
+async fn bench_outage(client: &mut E2EClient, recorder: &mut Recorder) -> E2EResult<()> {
+    let params = Params {
+        epoch_length: MIN_EPOCH_LENGTH,
+        epoch_reward_delay: MAX_REWARD_DELAY,
+        ..Params::default()
+    };
+    let suite = deploy(client, params).await?;
+    let scheduler = who::scheduler();
+    let owner = Owner::new(client, &suite, "outage", MAX_BATCH_SIZE as u32).await;
+    for id in &owner.ids {
+        register(client, &suite, &owner.key, id, MODEL_ID).await;
+    }
+    let ids: Vec<&str> = owner.ids.iter().map(String::as_str).collect();
+    whitelist(client, &suite, &ids).await;
+    let mut first = 0;
+    for id in &owner.ids {
+        let staked = approve_and_stake(client, &suite, &owner.key, suite.pool, id).await;
+        let event: provider_staking::events::ProviderStaked = event_of(&staked, suite.pool);
+        first = first.max(event.epoch);
+    }
+    // The stakes took several epochs: the scheduler closes those before the last stake, and
+    // then is down for longer than the delay (which also lets the close become final).
+    let mut pool = suite.pool();
+    if read(client, &pool.reported_through()).await + 1 < first {
+        must(
+            client,
+            &scheduler,
+            &pool.close_unreported_epochs(first - 1),
+            "close_unreported_epochs before the outage",
+        )
+        .await?;
+    }
+    advance_to_epoch(client, &suite, first + MAX_REWARD_DELAY + 2).await;
+    let shards: Vec<(ProviderId, u64)> = owner.ids.iter().map(|id| (pid(id), 1)).collect();
+    let reportable = read(client, &pool.finalized_through()).await + MAX_REWARD_DELAY;
+    eprintln!(
+        "    catching up epochs {first}..={reportable} ({} providers each)",
+        shards.len()
+    );
+    for epoch in first..=reportable {
+        if let Err(error) = report(client, &suite, epoch, 1_000, shards.clone(), false).await {
+            return Err(format!("catch-up report of epoch {epoch}: {error}").into());
+        }
+    }
+    // Every caught-up epoch becomes final: a report sent in epoch c is final once the
+    // controller's last claimable epoch reaches c − 1.
+    let caught_up = current_epoch(client, &suite).await;
+    advance_to_epoch(client, &suite, caught_up + MAX_REWARD_DELAY + 1).await;
+    let next = reportable + 1;
+    must(
+        client,
+        &scheduler,
+        &pool.set_epoch_reward(next, 1_000, MAX_BATCH_SIZE as u64),
+        "set_epoch_reward after the catch-up",
+    )
+    .await?;
+    measure(
+        client,
+        recorder,
+        &outage_report_key(),
+        &scheduler,
+        &pool.record_provider_shards(next, shards.clone()),
+    )
+    .await;
+    measure(
+        client,
+        recorder,
+        "provider_staking.claim_rewards[1 provider, after an outage at MAX_REWARD_DELAY]",
+        &owner.key,
+        &pool.claim_rewards(pid(&owner.ids[0]), first, reportable),
+    )
+    .await;
     Ok(())
 }
 
@@ -1723,6 +1817,16 @@ fn targets(recorder: &Recorder, node: &NodeInfo, code_sizes: &[(String, u64)]) -
         providers(MAX_BATCH_SIZE)
     ));
     targets.extend(scale_run_report());
+    let outage_key = outage_report_key();
+    proof_target(
+        format!(
+            "scheduler report at the batch bound after an outage at MAX_REWARD_DELAY \
+             (issue 17, item 3), proof_size"
+        ),
+        &outage_key,
+        &mut targets,
+    );
+    covered.push(outage_key);
     let whitelist_key = format!("provider_registry.whitelist[{MAX_BATCH_SIZE} ids]");
     proof_target(
         format!("whitelist at the batch bound ({MAX_BATCH_SIZE} ids), proof_size"),

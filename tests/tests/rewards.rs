@@ -306,13 +306,18 @@ fn claim_rewards_cluster_and_unstake_cluster_report_succeeded_and_failed_ids() {
             &suite.registry().claim_rewards_cluster(10, 20),
         )
         .await;
-        // A page holds CLUSTER_CALL_BUDGET (2) providers of one pool; the third is on the
-        // next page.
+        // A page holds CLUSTER_CALL_BUDGET (2) providers of one pool, newest first; the
+        // oldest is on the next page.
         let outcome = returned(&result).expect("cluster claim");
-        assert_eq!(outcome.succeeded, vec![pid("bob-a"), pid("bob-b")]);
-        assert!(outcome.failed.is_empty());
-        assert_eq!(outcome.next_start, Some(2));
-        assert_eq!(outcome.total, 2 * 3 * 100 * FUNC);
+        assert_eq!(outcome.succeeded, vec![pid("bob-b")]);
+        assert_eq!(outcome.failed.len(), 1);
+        assert_eq!(outcome.failed[0].0, pid("bob-c"));
+        assert!(matches!(
+            outcome.failed[0].1,
+            StakingError::ProviderJailed { .. }
+        ));
+        assert_eq!(outcome.next_start, Some(1));
+        assert_eq!(outcome.total, 3 * 100 * FUNC);
         assert_eq!(
             balance_of(client, suite, account(&bob)).await,
             before + outcome.total
@@ -324,24 +329,20 @@ fn claim_rewards_cluster_and_unstake_cluster_report_succeeded_and_failed_ids() {
         assert_eq!(event.failed, outcome.failed);
         assert_eq!(event.total_claimed, outcome.total);
         let per_provider: Vec<ProviderClaimedRewards> = events_of(&result, suite.pool);
-        assert_eq!(per_provider.len(), 2);
+        assert_eq!(per_provider.len(), 1);
         let result = send(
             client,
             &bob,
-            &suite.registry().claim_rewards_cluster_from(10, 20, 2),
+            &suite.registry().claim_rewards_cluster_from(10, 20, 1),
         )
         .await;
         let outcome = returned(&result).expect("cluster claim, second page");
-        assert!(outcome.succeeded.is_empty());
-        assert_eq!(outcome.failed.len(), 1);
-        assert_eq!(outcome.failed[0].0, pid("bob-c"));
-        assert!(matches!(
-            outcome.failed[0].1,
-            StakingError::ProviderJailed { .. }
-        ));
-        assert_eq!((outcome.total, outcome.next_start), (0, None));
+        assert_eq!(outcome.succeeded, vec![pid("bob-a")]);
+        assert!(outcome.failed.is_empty());
+        assert_eq!((outcome.total, outcome.next_start), (3 * 100 * FUNC, None));
 
-        // bob-b re-staked after a requirement rise is locked again: its unstake fails.
+        // A requirement rise: bob-a tops up by 1 and keeps its lock (issue 17, item 5); bob-b
+        // leaves and stakes again, a new period whose lock starts now: its unstake fails.
         send(
             client,
             &who::admin(),
@@ -351,29 +352,39 @@ fn claim_rewards_cluster_and_unstake_cluster_report_succeeded_and_failed_ids() {
         )
         .await;
         send(client, &bob, &suite.token().approve(suite.pool, 1)).await;
+        send(client, &bob, &suite.pool().stake_for_provider(pid("bob-a"))).await;
+        send(client, &bob, &suite.pool().unstake_provider(pid("bob-b"))).await;
+        send(
+            client,
+            &bob,
+            &suite
+                .token()
+                .approve(suite.pool, suite.params.stake_amount + 1),
+        )
+        .await;
         send(client, &bob, &suite.pool().stake_for_provider(pid("bob-b"))).await;
         let before = balance_of(client, suite, account(&bob)).await;
         let result = send(client, &bob, &suite.registry().unstake_cluster()).await;
         let outcome = returned(&result).expect("cluster unstake");
-        assert_eq!(outcome.succeeded, vec![pid("bob-a")]);
+        assert_eq!(outcome.succeeded, vec![pid("bob-c")]);
         assert_eq!(outcome.failed.len(), 1);
         assert_eq!(outcome.failed[0].0, pid("bob-b"));
         assert!(matches!(
             outcome.failed[0].1,
             StakingError::StillLocked { .. }
         ));
-        assert_eq!(outcome.next_start, Some(2));
+        assert_eq!(outcome.next_start, Some(1));
         assert_eq!(outcome.total, suite.params.stake_amount);
         let event: UnstakeCluster = event_of(&result, suite.registry);
         assert_eq!(event.succeeded, outcome.succeeded);
         assert_eq!(event.failed, outcome.failed);
         assert_eq!(event.total_unstaked, outcome.total);
-        let result = send(client, &bob, &suite.registry().unstake_cluster_from(2)).await;
+        let result = send(client, &bob, &suite.registry().unstake_cluster_from(1)).await;
         let second = returned(&result).expect("cluster unstake, second page");
-        assert_eq!(second.succeeded, vec![pid("bob-c")]);
+        assert_eq!(second.succeeded, vec![pid("bob-a")]);
         assert_eq!(
             (second.total, second.next_start),
-            (suite.params.stake_amount, None)
+            (suite.params.stake_amount + 1, None)
         );
         assert_eq!(
             balance_of(client, suite, account(&bob)).await,

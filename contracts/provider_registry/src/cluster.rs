@@ -3,7 +3,7 @@
 //! [`ClusterOutcome`] ([`execute`]). Pure: the contract passes the owner's ids, a record lookup
 //! and the pool call.
 use crate::{
-    calls,
+    calls, providers,
     types::{ClusterOutcome, ProviderRecord},
 };
 use func_interfaces::{
@@ -23,25 +23,30 @@ pub struct ClusterPage {
     /// The page's pools in order of first appearance, each with the positions (in
     /// `providers`) of its providers, in order.
     pub pools: Vec<(AccountId, Vec<usize>)>,
-    /// The owner's index position of the first provider left for the next page.
+    /// The cursor of the next page (the `start` of the next call); `None` when done.
     pub next_start: Option<u32>,
 }
 
-/// The page of the owner's providers `ids` (index order) from position `start` on: as many as
-/// fit `CLUSTER_CALL_BUDGET` (each provider costs 1, each pool after the first
+/// The page at `cursor` of the owner's providers `ids` (index order), read from the top of the
+/// index down (`providers::page_below`: 0 starts at the newest id, else below the cursor; an id
+/// only moves down when another is removed, so a run never skips one): as many as fit
+/// `CLUSTER_CALL_BUDGET` (each provider costs 1, each pool after the first
 /// `CLUSTER_EXTRA_POOL_COST` more) in at most `MAX_CLUSTER_POOLS_PER_CALL` pools, and at least
-/// one. `record_of` is asked for each id from `start` on until the page is full (one storage
-/// read each); an id without a record is skipped.
+/// one. `record_of` is asked for each id of the page until it is full (one storage read each);
+/// an id without a record is skipped.
 pub fn plan(
     ids: Vec<ProviderId>,
-    start: u32,
+    cursor: u32,
     mut record_of: impl FnMut(&ProviderId) -> Option<ProviderRecord>,
 ) -> ClusterPage {
     let mut page = ClusterPage::default();
     // The page's proof cost in units of one provider (see `CLUSTER_CALL_BUDGET`).
     let mut cost: u32 = 0;
+    // At most MAX_PROVIDERS_PER_OWNER ids: the whole index is one range.
+    let len = ids.len() as u32;
+    let range = providers::page_below(cursor, len, len);
     // Bound: at most MAX_PROVIDERS_PER_OWNER ids.
-    for (offset, id) in ids.into_iter().enumerate().skip(start as usize) {
+    for (offset, id) in ids.into_iter().enumerate().take(range.end as usize).rev() {
         // Every indexed id has a record: deregistration removes both together.
         let Some(record) = record_of(&id) else {
             continue;
@@ -58,7 +63,8 @@ pub fn plan(
                 || (pool_index.is_none()
                     && page.pools.len() >= MAX_CLUSTER_POOLS_PER_CALL as usize))
         {
-            page.next_start = Some(offset as u32);
+            // Positions up to this one are left for the next page.
+            page.next_start = providers::next_cursor((offset as u32).saturating_add(1));
             break;
         }
         cost = next_cost;
@@ -204,15 +210,19 @@ mod tests {
     }
 
     #[test]
-    fn plan_fills_the_budget_with_one_pool() {
+    fn plan_fills_the_budget_with_one_pool_from_the_newest_id_down() {
         let (ids, lookup) = owner_with(&[1; 10]);
-        let page = plan(ids.clone(), 0, &lookup);
-        assert_eq!(page.providers.len(), CLUSTER_CALL_BUDGET as usize);
-        assert_eq!(page.next_start, Some(CLUSTER_CALL_BUDGET));
         let budget = CLUSTER_CALL_BUDGET as usize;
+        let page = plan(ids.clone(), 0, &lookup);
+        assert_eq!(page.providers.len(), budget);
+        assert_eq!(
+            page_ids(&page),
+            (10 - budget..10).rev().map(id).collect::<Vec<_>>()
+        );
+        assert_eq!(page.next_start, Some(10 - CLUSTER_CALL_BUDGET));
         assert_eq!(page.pools, vec![(pool(1), (0..budget).collect::<Vec<_>>())]);
-        let last = plan(ids, 10 - 2, &lookup);
-        assert_eq!(page_ids(&last), vec![id(8), id(9)]);
+        let last = plan(ids, 2, &lookup);
+        assert_eq!(page_ids(&last), vec![id(1), id(0)]);
         assert_eq!(last.next_start, None);
     }
 
@@ -231,41 +241,79 @@ mod tests {
                 None => break,
             }
         }
-        assert_eq!(pages, vec![vec![id(0), id(1)], vec![id(2)], vec![id(3)]]);
+        assert_eq!(pages, vec![vec![id(3)], vec![id(2)], vec![id(1), id(0)]]);
     }
 
     #[test]
-    fn plan_reads_no_record_before_start_nor_after_the_page() {
+    fn plan_reads_no_record_above_the_cursor_nor_below_the_page() {
         let (ids, lookup) = owner_with(&[1; 10]);
         let mut asked = Vec::new();
-        let page = plan(ids, 2, |id| {
+        let page = plan(ids, 8, |id| {
             asked.push(id.clone());
             lookup(id)
         });
-        let end = 2 + CLUSTER_CALL_BUDGET as usize;
-        assert_eq!(page_ids(&page), (2..end).map(id).collect::<Vec<_>>());
+        let bottom = 8 - CLUSTER_CALL_BUDGET as usize;
+        assert_eq!(
+            page_ids(&page),
+            (bottom..8).rev().map(id).collect::<Vec<_>>()
+        );
         // The first id of the next page is read to find that it does not fit.
-        assert_eq!(asked, (2..=end).map(id).collect::<Vec<_>>());
+        assert_eq!(asked, (bottom - 1..8).rev().map(id).collect::<Vec<_>>());
     }
 
     #[test]
     fn plan_skips_ids_without_a_record_and_keeps_index_positions() {
         let (ids, lookup) = owner_with(&[1; 6]);
         let page = plan(ids, 0, |asked| {
-            (*asked != id(1)).then(|| lookup(asked)).flatten()
+            (*asked != id(4)).then(|| lookup(asked)).flatten()
         });
-        // Index positions 0, 2, 3, … fill the budget; position 1 has no record.
-        let end = 1 + CLUSTER_CALL_BUDGET as usize;
-        let expected: Vec<_> = (0..end).filter(|&n| n != 1).map(id).collect();
+        // Index positions 5, 3, 2, … fill the budget; position 4 has no record.
+        let bottom = 6 - 1 - CLUSTER_CALL_BUDGET as usize;
+        let expected: Vec<_> = (bottom..6).rev().filter(|&n| n != 4).map(id).collect();
         assert_eq!(page_ids(&page), expected);
-        assert_eq!(page.next_start, Some(end as u32));
+        assert_eq!(page.next_start, Some(bottom as u32));
     }
 
     #[test]
-    fn plan_past_the_end_or_without_ids_is_empty() {
+    fn plan_without_ids_is_empty_and_a_cursor_past_the_end_starts_at_the_top() {
         let (ids, lookup) = owner_with(&[1, 1]);
-        assert_eq!(plan(ids, 5, &lookup), ClusterPage::default());
+        assert_eq!(page_ids(&plan(ids, 5, &lookup)), vec![id(1), id(0)]);
         assert_eq!(plan(Vec::new(), 0, &lookup), ClusterPage::default());
+    }
+
+    /// Issue 17, item 4: an owner's run of pages, with its first id deregistered between two
+    /// pages (the last id moves into its place), still offers every remaining id.
+    #[test]
+    fn a_run_of_pages_offers_every_id_whatever_is_removed_between_pages() {
+        for removed in 0..5usize {
+            for after_page in 0..2usize {
+                let mut ids: Vec<ProviderId> = (0..5).map(id).collect();
+                let lookup = |asked: &ProviderId| Some(record(1)).filter(|_| !asked.is_empty());
+                let mut offered = Vec::new();
+                let mut cursor = 0;
+                for page_number in 0.. {
+                    let page = plan(ids.clone(), cursor, lookup);
+                    offered.extend(page_ids(&page));
+                    if page_number == after_page {
+                        // Deregistration: the last id moves into the freed position.
+                        let last = ids.pop().unwrap();
+                        if removed < ids.len() {
+                            ids[removed] = last;
+                        }
+                    }
+                    match page.next_start {
+                        Some(next) => cursor = next,
+                        None => break,
+                    }
+                }
+                for still in &ids {
+                    assert!(
+                        offered.contains(still),
+                        "{still:?} skipped (removed position {removed} after page {after_page})"
+                    );
+                }
+            }
+        }
     }
 
     fn two_pool_page() -> ClusterPage {

@@ -16,7 +16,8 @@ pub mod types;
 pub use self::provider_registry::{Registry, RegistryRef};
 pub use providers::Providers;
 pub use types::{
-    ActiveProvider, ActiveProvidersPage, ClusterOutcome, ProviderInfo, ProviderRecord,
+    ActiveProvider, ActiveProvidersPage, ClusterOutcome, ProviderIdsPage, ProviderInfo,
+    ProviderRecord,
 };
 
 #[cfg(test)]
@@ -30,7 +31,7 @@ pub mod provider_registry {
         events::*,
         metadata::{validate_metadata, validate_provider_id},
         permissions::{self, is_active},
-        providers::Providers,
+        providers::{self, Providers},
         types::*,
     };
     use func_interfaces::{
@@ -482,23 +483,28 @@ pub mod provider_registry {
             self.providers.count_by_model(model_id)
         }
 
-        /// The ids registered for `model_id` at positions `start..start + limit` (`limit`
-        /// capped at `MAX_PAGE_SIZE`), in registration order.
+        /// A page of the ids registered for `model_id`: `limit` (capped at `MAX_PAGE_SIZE`)
+        /// positions of its list, newest first. `start` 0 begins a run at the newest id;
+        /// continue with the page's `next_start` until it is `None`. A run offers every id that
+        /// existed at its start and still exists at its end, whatever is registered or
+        /// deregistered between pages (an id may appear twice, never be skipped).
         #[ink(message)]
         pub fn get_provider_ids_by_model(
             &self,
             model_id: ModelId,
             start: u32,
             limit: u32,
-        ) -> Vec<ProviderId> {
+        ) -> ProviderIdsPage {
             self.providers.ids_by_model(model_id, start, limit)
         }
 
-        /// The active providers of `model_id` among positions `start..start + limit` of its
-        /// list (`limit` capped at `MAX_PAGE_SIZE`), with their metadata: what a gateway
-        /// routes with. Costs at most one call each to the router, the epoch controller and
-        /// the pool. A page ends early rather than exceed `MAX_ACTIVE_PAGE_BYTES`; continue
-        /// from `next_start` until it is `None`. A page whose calls fail lists no provider.
+        /// The active providers of `model_id` among `limit` (capped at `MAX_PAGE_SIZE`)
+        /// positions of its list, newest first, with their metadata: what a gateway routes
+        /// with. `start` 0 begins a run; continue with `next_start` until it is `None` (the run
+        /// offers every provider that existed throughout, as `get_provider_ids_by_model`).
+        /// Costs at most one call each to the router, the epoch controller and the pool. A
+        /// page ends early rather than exceed `MAX_ACTIVE_PAGE_BYTES`. A page whose calls fail
+        /// lists no provider.
         #[ink(message)]
         pub fn get_active_providers(
             &self,
@@ -762,10 +768,11 @@ pub mod provider_registry {
             Ok(())
         }
 
-        /// Runs `pool_call` once per staking pool for `owner`'s providers from position
-        /// `start` on, as many as fit `CLUSTER_CALL_BUDGET` (at most
-        /// `MAX_CLUSTER_POOLS_PER_CALL` pools), and collects the outcome in the owner's index
-        /// order; `next_start` names the first provider left for the next page. A failed pool call is
+        /// Runs `pool_call` once per staking pool for `owner`'s providers of the page at
+        /// `start` (0: a new run from the newest id, else the previous page's `next_start`;
+        /// pages go down the owner's index, so no id is ever skipped), as many as fit
+        /// `CLUSTER_CALL_BUDGET` (at most `MAX_CLUSTER_POOLS_PER_CALL` pools), and collects
+        /// the outcome in the page's order; `next_start` is the cursor of the next page. A failed pool call is
         /// recorded for each of its ids, never propagated: a callee's `Err` reverts only its
         /// own frame. See `cluster.rs`.
         pub(crate) fn run_cluster(
@@ -910,40 +917,39 @@ pub mod provider_registry {
             model_and_epoch: impl FnOnce(ModelId) -> ModelAndEpoch,
             stakes: impl FnOnce(AccountId, Vec<ProviderId>) -> Stakes,
         ) -> ActiveProvidersPage {
-            let count = self.providers.count_by_model(model_id);
-            let end = self.providers.page_end(model_id, start, limit);
-            let (providers, scanned_to) = self
-                .scan_active(model_id, start, end, model_and_epoch, stakes)
-                .unwrap_or((Vec::new(), end));
+            let range = self.providers.model_page(model_id, start, limit);
+            let bottom = range.start;
+            let (providers, scanned_down_to) = self
+                .scan_active(model_id, range, model_and_epoch, stakes)
+                .unwrap_or((Vec::new(), bottom));
             ActiveProvidersPage {
                 providers,
-                next_start: (scanned_to < count).then_some(scanned_to),
+                next_start: providers::next_cursor(scanned_down_to),
             }
         }
 
-        /// The active providers at positions `start..end` of `model_id`'s list, and the
-        /// position the scan stopped at (`end`, or the first provider that did not fit).
+        /// The active providers at the positions of `range` of `model_id`'s list, newest
+        /// first, and the lowest position the scan covered (`range.start`, or just above the
+        /// first provider that did not fit).
         fn scan_active(
             &self,
             model_id: ModelId,
-            start: u32,
-            end: u32,
+            range: core::ops::Range<u32>,
             model_and_epoch: impl FnOnce(ModelId) -> ModelAndEpoch,
             stakes: impl FnOnce(AccountId, Vec<ProviderId>) -> Stakes,
         ) -> Result<(Vec<ActiveProvider>, u32), RegistryError> {
-            if start >= end {
-                return Ok((Vec::new(), end));
+            let bottom = range.start;
+            if range.is_empty() {
+                return Ok((Vec::new(), bottom));
             }
             let (model, epoch) = model_and_epoch(model_id)?;
             if !model.enabled {
-                return Ok((Vec::new(), end));
+                return Ok((Vec::new(), bottom));
             }
             // ≤ MAX_PAGE_SIZE positions; only eligible providers cost a stake lookup.
-            let candidates = self
-                .providers
-                .eligible_by_model(model_id, start, end, epoch);
+            let candidates = self.providers.eligible_by_model(model_id, range, epoch);
             if candidates.is_empty() {
-                return Ok((Vec::new(), end));
+                return Ok((Vec::new(), bottom));
             }
             let ids = candidates.iter().map(|(_, id, _)| id.clone()).collect();
             let stakes = stakes(model.pool, ids)?;
@@ -953,7 +959,11 @@ pub mod provider_registry {
                 .filter(|((_, _, record), stake)| is_active(record, epoch, &model, *stake))
                 .map(|((position, id, _), _)| (position, id));
             let (page, left_out) = self.providers.with_metadata(active);
-            Ok((page, left_out.unwrap_or(end)))
+            // Positions up to the one left out are still to be read.
+            Ok((
+                page,
+                left_out.map_or(bottom, |position| position.saturating_add(1)),
+            ))
         }
     }
 

@@ -5,10 +5,17 @@
 //! the last id of the index into the freed position ([`Providers::remove`]), and every record
 //! knows its position in each index (`owner_position`, `model_position`).
 //!
+//! Paged reads of an index (a model's ids and active providers, an owner's cluster pages) go
+//! from the top down ([`page_below`]): an id only ever moves down (into a freed position), so
+//! a run of pages offers every id that existed at its start and still exists at its end,
+//! whatever is registered or removed between pages. (Going up, the last id moving into a freed
+//! position behind the cursor would be skipped.) The id that moves may be offered twice.
+//!
 //! Each part has its own storage key, so the table takes no byte of the contract's root cell.
 //! The methods check what they need and change nothing when they fail; the caller checks
 //! roles, ownership and pause, and emits the events.
-use crate::types::{ActiveProvider, ProviderRecord};
+use crate::types::{ActiveProvider, ProviderIdsPage, ProviderRecord};
+use core::ops::Range;
 use func_interfaces::{
     ensure,
     limits::{MAX_PAGE_SIZE, MAX_PROVIDERS_PER_OWNER},
@@ -125,34 +132,44 @@ impl Providers {
         self.by_model.get((model_id, position))
     }
 
-    /// End of the page `start..start + limit` of `model_id`'s index (`limit` capped at
-    /// `MAX_PAGE_SIZE`, the end at the index length).
-    pub fn page_end(&self, model_id: ModelId, start: u32, limit: u32) -> u32 {
-        // Saturating is exact here: the end is capped at the list length anyway.
-        start
-            .saturating_add(limit.min(MAX_PAGE_SIZE))
-            .min(self.count_by_model(model_id))
+    /// The positions of `model_id`'s index that the page at `cursor` covers (see
+    /// [`page_below`]).
+    pub fn model_page(&self, model_id: ModelId, cursor: u32, limit: u32) -> Range<u32> {
+        page_below(cursor, self.count_by_model(model_id), limit)
     }
 
-    /// The ids of `model_id` at positions `start..start + limit` (see [`Self::page_end`]).
-    pub fn ids_by_model(&self, model_id: ModelId, start: u32, limit: u32) -> Vec<ProviderId> {
-        let end = self.page_end(model_id, start, limit);
-        (start..end)
-            .filter_map(|position| self.id_by_model(model_id, position))
-            .collect()
+    /// The ids of `model_id`'s page at `cursor`, newest position first, and the next cursor.
+    pub fn ids_by_model(&self, model_id: ModelId, cursor: u32, limit: u32) -> ProviderIdsPage {
+        let range = self.model_page(model_id, cursor, limit);
+        ProviderIdsPage {
+            ids: range
+                .clone()
+                .rev()
+                .filter_map(|position| self.id_by_model(model_id, position))
+                .collect(),
+            next_start: next_cursor(range.start),
+        }
     }
 
-    /// The providers at positions `start..end` of `model_id`'s index that meet their own
-    /// conditions for being active in `epoch` (`ProviderRecord::eligible_at`), with their
-    /// positions. At most `end - start` reads of each kind; the caller bounds the range.
+    /// `model_id`'s whole index in position order (tests: at most `MAX_PAGE_SIZE` ids).
+    #[cfg(test)]
+    pub(crate) fn model_index(&self, model_id: ModelId) -> Vec<ProviderId> {
+        let mut ids = self.ids_by_model(model_id, 0, MAX_PAGE_SIZE).ids;
+        ids.reverse();
+        ids
+    }
+
+    /// The providers at the positions of `range` of `model_id`'s index, newest first, that meet
+    /// their own conditions for being active in `epoch` (`ProviderRecord::eligible_at`), with
+    /// their positions. At most `range.len()` reads of each kind; the caller bounds the range.
     pub fn eligible_by_model(
         &self,
         model_id: ModelId,
-        start: u32,
-        end: u32,
+        range: Range<u32>,
         epoch: EpochId,
     ) -> Vec<(u32, ProviderId, ProviderRecord)> {
-        (start..end)
+        range
+            .rev()
             .filter_map(|position| {
                 let id = self.id_by_model(model_id, position)?;
                 let record = self.get(&id)?;
@@ -284,6 +301,19 @@ impl Providers {
     }
 }
 
+/// The positions a page of a dense index of length `len` covers, read from the top down:
+/// `cursor` 0 starts a run at the top, any other value (the previous page's `next_start`)
+/// continues below it; at most `limit` (capped at `MAX_PAGE_SIZE`) positions.
+pub fn page_below(cursor: u32, len: u32, limit: u32) -> Range<u32> {
+    let top = if cursor == 0 { len } else { cursor.min(len) };
+    top.saturating_sub(limit.min(MAX_PAGE_SIZE))..top
+}
+
+/// The cursor of the page below a page whose lowest position is `bottom`: `None` at the end.
+pub fn next_cursor(bottom: u32) -> Option<u32> {
+    (bottom > 0).then_some(bottom)
+}
+
 /// Frees `position` of `key`'s dense index of length `last + 1`: the id at `last` moves into
 /// `position` (its record's `position_of` follows) and the length becomes `last`. The same
 /// rule for the owner index and the model index.
@@ -372,7 +402,7 @@ mod tests {
             total += ids.len();
         }
         for &model_id in models {
-            let ids = providers.ids_by_model(model_id, 0, MAX_PAGE_SIZE);
+            let ids = providers.model_index(model_id);
             assert_eq!(ids.len() as u32, providers.count_by_model(model_id));
             for (position, id) in ids.iter().enumerate() {
                 let record = providers.get(id).unwrap();
@@ -394,7 +424,7 @@ mod tests {
         );
         assert_eq!(providers.metadata(&id("p")), "");
         assert!(providers.ids_by_owner(owner(1)).is_empty());
-        assert!(providers.ids_by_model(MODEL, 0, 10).is_empty());
+        assert!(providers.model_index(MODEL).is_empty());
     }
 
     #[ink::test]
@@ -407,7 +437,7 @@ mod tests {
         assert_eq!((c.owner_position, c.model_position), (1, 0));
         assert_eq!(providers.metadata(&id("c")), "m-c");
         assert_eq!(providers.ids_by_owner(owner(1)), vec![id("a"), id("c")]);
-        assert_eq!(providers.ids_by_model(MODEL, 0, 10), vec![id("a"), id("b")]);
+        assert_eq!(providers.model_index(MODEL), vec![id("a"), id("b")]);
         assert_eq!(providers.count(), 3);
         assert_consistent(&providers, &[1, 2], &[MODEL, 2]);
     }
@@ -459,7 +489,7 @@ mod tests {
         assert_eq!(providers.metadata(&id("a")), "");
         assert_eq!(providers.ids_by_owner(owner(1)), vec![id("c"), id("b")]);
         assert_eq!(
-            providers.ids_by_model(MODEL, 0, 10),
+            providers.model_index(MODEL),
             vec![id("x"), id("b"), id("c")]
         );
         assert_consistent(&providers, &[1, 2], &[MODEL]);
@@ -478,7 +508,7 @@ mod tests {
             assert_consistent(&providers, &[1, 2], &[1, 2, 3]);
         }
         assert_eq!(providers.count(), 0);
-        let left: Vec<ProviderId> = providers.ids_by_model(1, 0, 10);
+        let left: Vec<ProviderId> = providers.model_index(1);
         assert!(left.is_empty());
     }
 
@@ -499,15 +529,18 @@ mod tests {
         for n in 0..5 {
             add(&mut providers, &format!("p{n}"), n as u8, MODEL);
         }
-        assert_eq!(providers.page_end(MODEL, 3, 10), 5);
-        assert_eq!(providers.page_end(MODEL, 7, 10), 5);
-        assert_eq!(providers.page_end(MODEL, 0, u32::MAX), 5);
-        assert_eq!(providers.page_end(MODEL, u32::MAX, u32::MAX), 5);
-        assert_eq!(
-            providers.ids_by_model(MODEL, 3, 10),
-            vec![id("p3"), id("p4")]
-        );
-        assert!(providers.ids_by_model(MODEL, 7, 10).is_empty());
+        assert_eq!(providers.model_page(MODEL, 0, 2), 3..5);
+        assert_eq!(providers.model_page(MODEL, 3, 10), 0..3);
+        assert_eq!(providers.model_page(MODEL, 7, 10), 0..5);
+        assert_eq!(providers.model_page(MODEL, 0, u32::MAX), 0..5);
+        assert_eq!(page_below(0, 500, u32::MAX), 400..500);
+        let first = providers.ids_by_model(MODEL, 0, 2);
+        assert_eq!(first.ids, vec![id("p4"), id("p3")]);
+        assert_eq!(first.next_start, Some(3));
+        let last = providers.ids_by_model(MODEL, 3, 10);
+        assert_eq!(last.ids, vec![id("p2"), id("p1"), id("p0")]);
+        assert_eq!(last.next_start, None);
+        assert_eq!(providers.ids_by_model(2, 0, 10), ProviderIdsPage::default());
         assert_eq!(providers.count_by_model(2), 0);
     }
 
@@ -527,13 +560,13 @@ mod tests {
         change("p2", |record| record.jailed_until = 6);
         let eligible = |epoch| -> Vec<(u32, ProviderId)> {
             providers
-                .eligible_by_model(MODEL, 0, 4, epoch)
+                .eligible_by_model(MODEL, 0..4, epoch)
                 .into_iter()
                 .map(|(position, id, _)| (position, id))
                 .collect()
         };
         assert_eq!(eligible(5), vec![(3, id("p3"))]);
-        assert_eq!(eligible(6), vec![(2, id("p2")), (3, id("p3"))]);
+        assert_eq!(eligible(6), vec![(3, id("p3")), (2, id("p2"))]);
     }
 
     #[ink::test]

@@ -155,7 +155,7 @@ fn register_valid_provider_stores_record_metadata_and_indexes() {
         vec![id("p1")]
     );
     assert_eq!(
-        registry.get_provider_ids_by_model(MODEL, 0, 10),
+        registry.get_provider_ids_by_model(MODEL, 0, 10).ids,
         vec![id("p1")]
     );
 }
@@ -342,13 +342,14 @@ fn register_builds_per_model_and_per_owner_indexes_in_order() {
         vec![id("c1"), id("c2")]
     );
     assert!(registry.get_provider_ids_by_owner(a.django).is_empty());
+    // Pages list the newest position first.
     assert_eq!(
-        registry.get_provider_ids_by_model(MODEL, 0, 10),
-        vec![id("b1"), id("c2")]
+        registry.get_provider_ids_by_model(MODEL, 0, 10).ids,
+        vec![id("c2"), id("b1")]
     );
     assert_eq!(
-        registry.get_provider_ids_by_model(OTHER_MODEL, 0, 10),
-        vec![id("c1"), id("b2")]
+        registry.get_provider_ids_by_model(OTHER_MODEL, 0, 10).ids,
+        vec![id("b2"), id("c1")]
     );
     assert_eq!(registry.provider_count_by_model(MODEL), 2);
     assert_eq!(registry.provider_count_by_model(3), 0);
@@ -866,14 +867,14 @@ fn run_cluster_calls_each_pool_once_and_collects_in_order() {
         .unwrap();
     assert_eq!(
         calls,
-        vec![vec![id("p1"), id("p2")]],
-        "one call with only bob's ids, in order"
+        vec![vec![id("p2"), id("p1")]],
+        "one call with only bob's ids, newest first"
     );
     assert_eq!(
         outcome,
         ClusterOutcome {
-            succeeded: vec![id("p1")],
-            failed: vec![(id("p2"), StakingError::StillLocked { unlock_epoch: 9 })],
+            succeeded: vec![id("p2")],
+            failed: vec![(id("p1"), StakingError::StillLocked { unlock_epoch: 9 })],
             total: 40,
             next_start: None,
         }
@@ -890,8 +891,8 @@ fn run_cluster_failed_pool_call_fails_each_of_its_ids() {
     assert_eq!(
         outcome.failed,
         vec![
-            (id("p1"), StakingError::CrossContractCall),
-            (id("p2"), StakingError::CrossContractCall)
+            (id("p2"), StakingError::CrossContractCall),
+            (id("p1"), StakingError::CrossContractCall)
         ]
     );
     let short = registry
@@ -948,11 +949,11 @@ fn run_cluster_pages_by_pools_within_the_proof_budget() {
             None => break,
         }
     }
-    // One pool per page (MAX_CLUSTER_POOLS_PER_CALL = 1): pool 1's two providers, then one
-    // page for each other pool.
+    // One pool per page (MAX_CLUSTER_POOLS_PER_CALL = 1), newest first: pools 3 and 2, then
+    // pool 1's two providers.
     assert_eq!(
         pages,
-        vec![vec![id("m0"), id("m1")], vec![id("m2")], vec![id("m3")]]
+        vec![vec![id("m3")], vec![id("m2")], vec![id("m1"), id("m0")]]
     );
 }
 
@@ -969,7 +970,10 @@ fn run_cluster_pages_many_providers_of_one_pool() {
         })
         .unwrap();
     assert_eq!(first.succeeded.len(), CLUSTER_CALL_BUDGET as usize);
-    assert_eq!(first.next_start, Some(CLUSTER_CALL_BUDGET));
+    assert_eq!(
+        first.next_start,
+        Some(MAX_PROVIDERS_PER_OWNER - CLUSTER_CALL_BUDGET)
+    );
 }
 
 #[ink::test]
@@ -1045,36 +1049,35 @@ fn get_provider_ids_by_model_pages_and_clamps() {
         let owner = owners[(n % 4) as usize];
         register_as(&mut registry, owner, &format!("p{n}"), MODEL).unwrap();
     }
+    let name = |n: u32| id(&format!("p{n}"));
     let page = registry.get_provider_ids_by_model(MODEL, 0, u32::MAX);
-    assert_eq!(page.len(), MAX_PAGE_SIZE as usize, "limit is capped");
-    assert_eq!(page.first(), Some(&id("p0")));
+    assert_eq!(page.ids.len(), MAX_PAGE_SIZE as usize, "limit is capped");
+    assert_eq!(page.ids.first(), Some(&name(total - 1)), "newest first");
+    assert_eq!(page.next_start, Some(total - MAX_PAGE_SIZE));
+    let rest = registry.get_provider_ids_by_model(MODEL, total - MAX_PAGE_SIZE, 10);
+    assert_eq!(rest.ids, (0..5).rev().map(name).collect::<Vec<_>>());
+    assert_eq!(rest.next_start, None);
+    let window = registry.get_provider_ids_by_model(MODEL, 5, 2);
+    assert_eq!(window.ids, vec![name(4), name(3)]);
+    assert_eq!(window.next_start, Some(3));
+    let empty = registry.get_provider_ids_by_model(MODEL, 1, 0);
+    assert_eq!((empty.ids.len(), empty.next_start), (0, Some(1)));
+    // A cursor past the end starts at the top.
     assert_eq!(
-        registry.get_provider_ids_by_model(MODEL, MAX_PAGE_SIZE, 10),
-        (MAX_PAGE_SIZE..total)
-            .map(|n| id(&format!("p{n}")))
-            .collect::<Vec<_>>()
+        registry.get_provider_ids_by_model(MODEL, u32::MAX, 1).ids,
+        vec![name(total - 1)]
     );
     assert_eq!(
-        registry.get_provider_ids_by_model(MODEL, 3, 2),
-        vec![id("p3"), id("p4")]
+        registry.get_provider_ids_by_model(OTHER_MODEL, 0, 10),
+        ProviderIdsPage::default()
     );
-    assert!(registry.get_provider_ids_by_model(MODEL, 1, 0).is_empty());
-    assert!(registry
-        .get_provider_ids_by_model(MODEL, total, 10)
-        .is_empty());
-    assert!(registry
-        .get_provider_ids_by_model(MODEL, u32::MAX, u32::MAX)
-        .is_empty());
-    assert!(registry
-        .get_provider_ids_by_model(OTHER_MODEL, 0, 10)
-        .is_empty());
 }
 
 #[ink::test]
-fn get_active_providers_past_the_end_is_empty_and_final() {
+fn get_active_providers_of_an_empty_model_is_empty_and_final() {
     let registry = deploy_with_provider(true);
     // These ranges hold no position, so the page needs no call.
-    for (model_id, start, limit) in [(OTHER_MODEL, 0, 10), (MODEL, 1, 10), (MODEL, u32::MAX, 5)] {
+    for (model_id, start, limit) in [(OTHER_MODEL, 0, 10), (OTHER_MODEL, u32::MAX, 5)] {
         let page = registry.get_active_providers(model_id, start, limit);
         assert_eq!(
             page,
@@ -1092,7 +1095,7 @@ fn get_active_providers_empty_window_before_the_end_points_at_it() {
         registry.get_active_providers(MODEL, 0, 0),
         ActiveProvidersPage {
             providers: Vec::new(),
-            next_start: Some(0),
+            next_start: Some(2),
         }
     );
 }
@@ -1220,35 +1223,35 @@ fn get_active_providers_lists_active_providers_with_metadata() {
     let registry = deploy_model_with_six_providers();
     let page = registry.active_providers_with(MODEL, 0, 10, answers(true), |pool_asked, ids| {
         assert_eq!(pool_asked, pool());
-        assert_eq!(ids, vec![id("p0"), id("p4"), id("p5")], "only eligible ids");
-        Ok(vec![STAKE, STAKE - 1, STAKE + 1])
+        assert_eq!(ids, vec![id("p5"), id("p4"), id("p0")], "only eligible ids");
+        Ok(vec![STAKE + 1, STAKE - 1, STAKE])
     });
     assert_eq!(
         page,
         ActiveProvidersPage {
-            providers: vec![active("p0"), active("p5")],
+            providers: vec![active("p5"), active("p0")],
             next_start: None,
         }
     );
 }
 
 #[ink::test]
-fn get_active_providers_pages_by_position() {
+fn get_active_providers_pages_by_position_from_the_top_down() {
     let registry = deploy_model_with_six_providers();
     let all_staked = |_: AccountId, ids: Vec<ProviderId>| Ok(vec![STAKE; ids.len()]);
     let first = registry.active_providers_with(MODEL, 0, 4, answers(true), all_staked);
     assert_eq!(
         first,
         ActiveProvidersPage {
-            providers: vec![active("p0")],
-            next_start: Some(4),
+            providers: vec![active("p5"), active("p4")],
+            next_start: Some(2),
         }
     );
-    let second = registry.active_providers_with(MODEL, 4, 4, answers(true), all_staked);
+    let second = registry.active_providers_with(MODEL, 2, 4, answers(true), all_staked);
     assert_eq!(
         second,
         ActiveProvidersPage {
-            providers: vec![active("p4"), active("p5")],
+            providers: vec![active("p0")],
             next_start: None,
         }
     );
@@ -1262,7 +1265,7 @@ fn get_active_providers_of_disabled_model_is_empty_without_stake_call() {
         page,
         ActiveProvidersPage {
             providers: Vec::new(),
-            next_start: Some(2),
+            next_start: Some(4),
         }
     );
 }
@@ -1270,12 +1273,13 @@ fn get_active_providers_of_disabled_model_is_empty_without_stake_call() {
 #[ink::test]
 fn get_active_providers_without_eligible_provider_makes_no_stake_call() {
     let registry = deploy_model_with_six_providers();
-    let page = registry.active_providers_with(MODEL, 1, 3, answers(true), no_stake_call_expected);
+    // Positions 1 to 3: p1, p2 and p3 are not eligible.
+    let page = registry.active_providers_with(MODEL, 4, 3, answers(true), no_stake_call_expected);
     assert_eq!(
         page,
         ActiveProvidersPage {
             providers: Vec::new(),
-            next_start: Some(4),
+            next_start: Some(1),
         }
     );
 }
@@ -1291,7 +1295,7 @@ fn get_active_providers_failing_call_gives_an_empty_page_that_moves_on() {
         no_stake_call_expected,
     );
     assert_eq!(page.providers, Vec::new());
-    assert_eq!(page.next_start, Some(2));
+    assert_eq!(page.next_start, Some(4));
     let page =
         registry.active_providers_with(MODEL, 0, 10, answers(true), |_, _| Err(CrossContractCall));
     assert_eq!(page.providers, Vec::new());
@@ -1312,17 +1316,19 @@ fn get_active_providers_stops_before_the_page_byte_budget() {
             .unwrap();
     }
     let all_staked = |_: AccountId, ids: Vec<ProviderId>| Ok(vec![STAKE; ids.len()]);
+    // 15 providers p10..p24 at positions 0..15, read from the top down.
     let first = registry.active_providers_with(MODEL, 0, 100, answers(true), all_staked);
     assert_eq!(first.providers.len(), 12);
-    assert_eq!(first.next_start, Some(12));
+    assert_eq!(first.providers[0].id, id("p24"));
+    assert_eq!(first.next_start, Some(3));
     assert!(first.providers.iter().all(|p| p.metadata == big));
-    let rest = registry.active_providers_with(MODEL, 12, 100, answers(true), all_staked);
+    let rest = registry.active_providers_with(MODEL, 3, 100, answers(true), all_staked);
     assert_eq!(
         rest.providers
             .iter()
             .map(|p| p.id.clone())
             .collect::<Vec<_>>(),
-        vec![id("p22"), id("p23"), id("p24")]
+        vec![id("p12"), id("p11"), id("p10")]
     );
     assert_eq!(rest.next_start, None);
 }
@@ -1473,8 +1479,11 @@ fn deregister_frees_the_id_and_the_owners_slot() {
         id(&last)
     );
     assert_eq!(
-        registry.get_provider_ids_by_model(MODEL, 0, 1),
-        vec![id(&last)]
+        registry
+            .get_provider_ids_by_model(MODEL, 0, MAX_PAGE_SIZE)
+            .ids
+            .last(),
+        Some(&id(&last))
     );
     // The slot is free again, and anyone may take the id, for any model.
     register_as(&mut registry, accounts().bob, "one-more", MODEL).unwrap();
@@ -1512,7 +1521,7 @@ fn deregister_keeps_the_indexes_consistent_in_any_order() {
         vec![id("c")]
     );
     assert_eq!(
-        registry.get_provider_ids_by_model(MODEL, 0, 10),
+        registry.get_provider_ids_by_model(MODEL, 0, 10).ids,
         vec![id("c")]
     );
     let record = registry.get_provider(id("c")).unwrap();

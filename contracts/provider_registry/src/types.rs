@@ -109,9 +109,19 @@ pub struct ActiveProvider {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 pub struct ActiveProvidersPage {
-    /// The active providers among the scanned positions, in registration order.
+    /// The active providers among the scanned positions, newest position first.
     pub providers: Vec<ActiveProvider>,
-    /// Where the next page starts; `None` when the model's list is exhausted.
+    /// The cursor of the next page (`start` of the next call); `None` when the run is done.
+    pub next_start: Option<u32>,
+}
+
+/// One page of the ids registered for a model (`get_provider_ids_by_model`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub struct ProviderIdsPage {
+    /// The ids of the page, newest position first.
+    pub ids: Vec<ProviderId>,
+    /// The cursor of the next page (`start` of the next call); `None` when the run is done.
     pub next_start: Option<u32>,
 }
 
