@@ -275,16 +275,22 @@ export class Reporter {
     return { reward, shards };
   }
 
+  /** The model's registered ids (`get_provider_ids_by_model` pages: a cursor page, or a plain list on older registries). */
   async registeredIds(m) {
     if (m.registered) return m.registered;
-    // Pages run from the newest id down (`next_start` until none): a run offers every id that
-    // stayed registered throughout, whatever is deregistered between pages.
     const ids = new Set();
-    for (let start = 0, pages = 0; pages < 1_000; pages += 1) {
+    let start = 0;
+    for (let pages = 0; pages < 10_000; pages += 1) {
       const page = await this.suite.registry.query('get_provider_ids_by_model', [m.modelId, start, 100]);
-      for (const b of page.ids ?? []) ids.add(showBytes(b));
-      if (page.next_start === null || page.next_start === undefined) break;
-      start = Number(page.next_start);
+      if (Array.isArray(page)) {
+        for (const b of page) ids.add(showBytes(b));
+        if (page.length < 100) break;
+        start += 100;
+      } else {
+        for (const b of page?.ids ?? []) ids.add(showBytes(b));
+        if (page?.next_start === null || page?.next_start === undefined) break;
+        start = Number(page.next_start);
+      }
     }
     m.registered = [...ids];
     return m.registered;
