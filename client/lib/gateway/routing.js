@@ -56,9 +56,13 @@ export class RoutingTable {
     return out;
   }
 
-  /** Active providers of `modelId`: pages of `get_active_providers` from `next_start` until it is none. */
+  /**
+   * Active providers of `modelId`: a run of `get_active_providers` pages, from start 0 and then
+   * each page's `next_start` (an opaque cursor) until it is none.
+   */
   async #readActive(modelId, counter) {
     const out = [];
+    const seen = new Set();
     let start = 0;
     for (let pages = 0; pages < MAX_PAGES; pages += 1) {
       const page = await this.#q(this.suite.registry, 'get_active_providers', [modelId, start, PAGE_SIZE], counter);
@@ -75,7 +79,8 @@ export class RoutingTable {
         } catch {
           // validated on chain; an unreadable one simply has no url
         }
-        out.push({ id, url, name });
+        if (!seen.has(id)) out.push({ id, url, name }); // a run may offer an id twice when the list moves under it
+        seen.add(id);
       }
       if (Array.isArray(page)) {
         if (items.length < PAGE_SIZE) break;
