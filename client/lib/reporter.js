@@ -176,6 +176,17 @@ export class Reporter {
       summary.badInput.push({ path: dir, reason });
       return;
     }
+    // Answers are decoded with the bundle's ABI: a pool running other code (an upgrade the
+    // bundles do not follow) could be misread, so nothing is sent to it.
+    const bundleHash = this.suite.bundles?.provider_staking?.source?.hash;
+    const info = await this.api.query.contracts.contractInfoOf(pool.address);
+    const codeHash = info.isSome ? info.unwrap().codeHash.toHex() : null;
+    if (bundleHash && codeHash && codeHash.toLowerCase() !== String(bundleHash).toLowerCase()) {
+      const reason = `model ${modelId}'s pool runs code ${codeHash}, not the provider_staking bundle's ${bundleHash}: its answers could be misread, so nothing is sent to it (point --artifacts at the bundles of the deployed code)`;
+      if (this.once(`code:${pool.address}:${codeHash}:${bundleHash}`, `error: ${reason}`)) this.fail(label, 'refused');
+      for (const f of epochs.filter((x) => x.epoch < current)) summary.refused.push({ path: f.path, reason });
+      return;
+    }
     const [finalizedThrough, funding, suspendedView] = await Promise.all([
       pool.query('finalized_through').then(Number),
       pool.query('reward_funding'),
@@ -564,7 +575,7 @@ export class Reporter {
       if (summary.sent === 0) break;
     }
     const notOnChain = summary.epochs.filter((e) => e.state !== 'equal');
-    summary.ok = notOnChain.length === 0 && summary.badInput.length === 0;
+    summary.ok = notOnChain.length === 0 && !summary.badInput.length && !summary.refused.length && !summary.failed.length && !summary.waiting.length;
     summary.notOnChain = notOnChain;
     return summary;
   }
@@ -658,6 +669,7 @@ export async function reporterCommand(values, { url, deploymentFile, env = proce
     if (once) {
       const s = await reporter.runOnce();
       const lines = s.notOnChain.map((e) => `model ${e.model} epoch ${e.epoch} (${e.state})`);
+      if (!lines.length) lines.push(...new Set(s.refused.map((r) => r.reason)));
       if (s.ok) {
         reporter.log(`done: every reportable epoch with a file is on chain (${s.epochs.length} epoch(s), ${s.sent} transaction(s) sent)`);
         return s;

@@ -598,6 +598,27 @@ describe('reporter on a real contracts node', { concurrency: false, timeout: 15 
     rmSync(join(source, 'notes'), { recursive: true });
   });
 
+  test('a pool running other code than the loaded bundle: named, nothing sent (exit 2)', async () => {
+    const dir = join(work, 'other-bundles');
+    for (const [name, b] of Object.entries(bundles)) {
+      mkdirSync(join(dir, name), { recursive: true });
+      const copy = name === 'provider_staking' ? { ...b, source: { ...b.source, hash: `0x${'ab'.repeat(32)}` } } : b;
+      writeFileSync(join(dir, name, `${name}.contract`), JSON.stringify(copy));
+    }
+    const pair = [1, nextEpoch[1]]; // model 2's funding ran low above
+    nextEpoch[1] += 1;
+    writeReport(1, pair[1], reportFor(1, pair[1]));
+    await endWritten();
+    const nonce = (await api.query.system.account(scheduler().address)).nonce.toNumber();
+    const r = await runOnce(['--artifacts', dir]);
+    assert.equal(r.code, 2, r.out);
+    assert.match(r.out, /error: model 1's pool runs code 0x[0-9a-f]{64}, not the provider_staking bundle's 0x(ab){32}: .*nothing is sent to it/);
+    assert.equal((await api.query.system.account(scheduler().address)).nonce.toNumber(), nonce, 'no transaction sent');
+    assert.equal(await onChain(...pair), false);
+    const ok = await runOnce();
+    assert.ok(await onChain(...pair), ok.out);
+  });
+
   test('a file changed after finality: a clear refusal in the log, nothing sent', async () => {
     const [m, e] = corrected;
     const pool = await s.Alice.pool(m);
