@@ -108,6 +108,7 @@ NODE_PID=""
 # services this run started: "pid name" lines, stopped in reverse order by cleanup
 SERVICES=()
 OWN_LOCK=0
+NEW_OUT=0
 
 bold() { printf '\n\033[1m%s\033[0m\n' "$*"; }
 say() { printf '  %s\n' "$*"; }
@@ -145,6 +146,7 @@ cleanup() {
   fi
   [ -n "$NODE_PID" ] && rm -f "$OUT/node.pid"
   [ "$OWN_LOCK" = 1 ] && rm -f "$OUT/devnet.pid"
+  [ "$NEW_OUT" = 1 ] && rmdir "$OUT" 2>/dev/null # a folder this run made and left empty
   return 0
 }
 trap cleanup EXIT
@@ -196,6 +198,11 @@ wait_for() {
   die "timed out after ${t}s waiting for $what"
 }
 
+# blocks_to_epoch <epoch>: produces blocks until the epoch begins. On this dev chain blocks come
+# only with transactions, so `func advance` sends remarks, signed by //Ferdie: never by //Alice,
+# whose key the reporter uses.
+blocks_to_epoch() { func advance --to-epoch "$1" --suri //Ferdie --quiet >/dev/null; }
+
 # chain <what> <args…>: reads the chain with the client library (views only, nothing is signed)
 #   epoch                         the current epoch
 #   finalized <model>             the pool's finality frontier (finalized_through)
@@ -241,6 +248,7 @@ chain() {
 }
 
 # 0. this devnet's folder and ports, checked before anything starts ---------------------------
+[ -d "$OUT" ] || NEW_OUT=1
 mkdir -p "$OUT"
 if [ -f "$OUT/devnet.pid" ] && kill -0 "$(cat "$OUT/devnet.pid")" 2>/dev/null; then
   die "another scripts/devnet.sh (pid $(cat "$OUT/devnet.pid")) uses $OUT; stop it, or pick another --port or --out"
@@ -251,11 +259,11 @@ fi
 echo $$ >"$OUT/devnet.pid"
 OWN_LOCK=1
 
-PORTS=("node RPC (--port)=$PORT")
-if [ "$DAPP" = 1 ]; then PORTS+=("dapp (--dapp-port)=$DAPP_PORT"); fi
-PORTS+=("gateway (--http-base + 1)=$GATEWAY_PORT" "reporter /metrics (--http-base + 2)=$REPORTER_PORT")
+PORTS=("node RPC, --port=$PORT")
+if [ "$DAPP" = 1 ]; then PORTS+=("dapp, --dapp-port=$DAPP_PORT"); fi
+PORTS+=("gateway, --http-base + 1=$GATEWAY_PORT" "reporter /health and /metrics, --http-base + 2=$REPORTER_PORT")
 if [ "$DEMO" = 1 ]; then
-  PORTS+=("Bob's demo server (--http-base + 3)=$BOB_SERVER_PORT" "Charlie's demo server (--http-base + 4)=$CHARLIE_SERVER_PORT")
+  PORTS+=("Bob's demo server, --http-base + 3=$BOB_SERVER_PORT" "Charlie's demo server, --http-base + 4=$CHARLIE_SERVER_PORT")
 fi
 # Each port must be distinct and free: a listen test on 127.0.0.1 (what every service binds).
 node -e '
@@ -264,7 +272,7 @@ const ports = process.argv.slice(1).map((s) => { const i = s.lastIndexOf("="); r
 const seen = new Map();
 let bad = 0;
 for (const [what, p] of ports) {
-  if (seen.has(p)) { console.error(`devnet: port ${p} is given twice: ${seen.get(p)} and ${what}`); bad += 1; }
+  if (seen.has(p)) { console.error(`devnet: port ${p} is given twice: (${seen.get(p)}) and (${what})`); bad += 1; }
   seen.set(p, what);
 }
 (async () => {
@@ -274,7 +282,7 @@ for (const [what, p] of ports) {
       s.once("error", () => resolve(false));
       s.listen(p, "127.0.0.1", () => s.close(() => resolve(true)));
     });
-    if (!free) { console.error(`devnet: port ${p} for the ${what} is already in use`); bad += 1; }
+    if (!free) { console.error(`devnet: port ${p} (${what}) is already in use`); bad += 1; }
   }
   process.exit(bad ? 1 : 0);
 })();
@@ -412,21 +420,23 @@ if [ "$DEMO" = 1 ]; then
   [ -n "$GATEWAY_FIRST" ] || die "the gateway did not record the first epoch it serves model $MODEL ($USAGE_DIR/usage/state.json)"
   if [ "$STAKED_FIRST" -lt "$GATEWAY_FIRST" ]; then
     say "the pool held stake from epoch $STAKED_FIRST, before the gateway served it (epoch $GATEWAY_FIRST): closing epochs up to $((GATEWAY_FIRST - 1)) as empty"
-    func advance --to-epoch "$GATEWAY_FIRST" --quiet
+    blocks_to_epoch "$GATEWAY_FIRST"
     func close-epochs --model "$MODEL" --through $((GATEWAY_FIRST - 1))
   else
     say "every epoch with stake is covered: the gateway serves model $MODEL from epoch $GATEWAY_FIRST, the first stake is in epoch $STAKED_FIRST"
   fi
 
-  # From here on the script signs nothing with //Alice: the reporter owns her nonce.
+  # From here on the script signs nothing with //Alice: the reporter owns her nonce (two senders
+  # of one account make each other's transactions "outdated").
   start_reporter
 
-  # request <n> <quiet>: one chat completion through the gateway (routed by the body's "model")
+  # request <tag> [path]: one chat completion through the gateway, routed by the body's "model"
+  # (POST /v1/chat/completions) or by the path (POST /models/<id>/v1/chat/completions)
   request() {
     curl -sS -D "$OUT/last-request.headers" -o "$OUT/last-request.body" -w '%{http_code}' \
       -H 'content-type: application/json' \
       -d "{\"model\":\"$MODEL_NAME\",\"messages\":[{\"role\":\"user\",\"content\":\"What does a FUNC provider earn? (request $1)\"}]}" \
-      "$GATEWAY/v1/chat/completions"
+      "$GATEWAY${2:-/v1/chat/completions}"
   }
   # served_by: the provider the gateway chose for the last request
   served_by() { sed -n 's/^x-func-provider: *\([^[:space:]]*\).*/\1/ip' "$OUT/last-request.headers"; }
@@ -441,7 +451,9 @@ if [ "$DEMO" = 1 ]; then
     n=0
     if [ "$epoch" -le "$LAST_TRAFFIC" ]; then
       for ((r = 1; r <= 3 + epoch - FIRST; r++)); do
-        code=$(request "$epoch.$r")
+        path=/v1/chat/completions
+        [ "$r" = 2 ] && path="/models/$MODEL/v1/chat/completions"
+        code=$(request "$epoch.$r" "$path")
         [ "$code" = 200 ] || { cat "$OUT/last-request.body" >&2; die "the gateway answered $code"; }
         n=$((n + 1))
         if [ "$epoch" = "$FIRST" ] && [ "$r" = 1 ]; then
@@ -451,12 +463,15 @@ if [ "$DEMO" = 1 ]; then
           say "  → HTTP $code, served by $(served_by) (x-func-provider); the answer:"
           node -e 'const j=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));console.log(JSON.stringify(j,null,2).replace(/^/gm,"      "))' "$OUT/last-request.body"
         fi
+        if [ "$epoch" = "$FIRST" ] && [ "$r" = 2 ]; then
+          say "the same by path: POST $GATEWAY$path → HTTP $code, served by $(served_by)"
+        fi
       done
       say "epoch $epoch: $n requests through the gateway"
     else
       say "epoch $epoch: no requests (a quiet epoch)"
     fi
-    func advance --to-epoch $((epoch + 1)) --quiet >/dev/null
+    blocks_to_epoch $((epoch + 1))
     wait_for 60 "the gateway's reporter input for epoch $epoch" test -f "$USAGE_DIR/$MODEL/$epoch.json"
     say "  epoch $epoch ended; the gateway wrote $USAGE_DIR/$MODEL/$epoch.json: $(cat "$USAGE_DIR/$MODEL/$epoch.json")"
     wait_for 90 "the reporter's report of epoch $epoch" reported "$epoch"
@@ -480,12 +495,12 @@ console.log(JSON.stringify(j, null, 2).replace(/^/gm, "    "));' "$USAGE_DIR/usa
     chain reward "$MODEL" "$epoch" bob-node charlie-node | sed 's/^/  /'
   done
 
-  bold "• epochs pass (the reporter reports each one as it ends) until epoch $LAST_TRAFFIC is final"
+  bold "• finality: epoch $LAST_TRAFFIC can be claimed once final (if it is not yet, epochs pass, each reported as it ends)"
   for _ in $(seq 1 12); do
     fin=$(chain finalized "$MODEL")
     [ "$fin" -ge "$LAST_TRAFFIC" ] && break
     cur=$(chain epoch)
-    func advance --to-epoch $((cur + 1)) --quiet >/dev/null
+    blocks_to_epoch $((cur + 1))
     wait_for 90 "the reporter's report of epoch $cur" reported "$cur"
     say "epoch $cur ended and was reported ($(grep -c "model $MODEL epoch $cur: " "$OUT/reporter.log") transaction(s)); the pool is final through epoch $(chain finalized "$MODEL")"
   done
@@ -553,8 +568,11 @@ if [ "$DEMO" = 1 ]; then
   demo servers:     http://127.0.0.1:$BOB_SERVER_PORT (bob-node), http://127.0.0.1:$CHARLIE_SERVER_PORT (charlie-node) — DEMO echo servers, no model
   usage:            $USAGE_DIR/usage/$MODEL/<epoch>.json (measured), $USAGE_DIR/$MODEL/<epoch>.json (reporter input)
   try:              curl $GATEWAY/v1/chat/completions -H 'content-type: application/json' -d '{"model":"$MODEL_NAME","messages":[{"role":"user","content":"hi"}]}'
-                    blocks come only with transactions: "Produce N blocks" in the dapp, or
-                    node client/bin/func.js advance --blocks 5 --url $URL --deployment $DEPLOYMENT
+                    blocks come only with transactions; produce an epoch (5 blocks) at a time and let
+                    the reporter catch up (a report is final two epochs after its epoch), with an
+                    account other than //Alice, whose key the reporter uses: "Produce N blocks" in
+                    the dapp, or node client/bin/func.js advance --blocks 5 --suri //Ferdie \
+                      --url $URL --deployment $DEPLOYMENT
 EOF
 fi
 cat <<EOF
