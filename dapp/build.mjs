@@ -2,13 +2,16 @@
 // Static build of the dapp into dist/ (or --out DIR): one JavaScript bundle (client/lib, the
 // Polkadot.js packages and the page), its CSS, index.html, and the contracts' ABIs taken from the
 // `.contract` bundles cargo-contract wrote (without their Wasm). No CDN, nothing fetched at run
-// time but these files and the node's websocket.
+// time but these files and the node's websocket. Scripts and styles are named by their content
+// hash (app-<hash>.js; the admin view is a chunk of its own, loaded only for admins), so the
+// server can let browsers cache them for good; each text file also gets a .br and a .gz twin.
 //
 //   node build.mjs [--out DIR] [--artifacts DIR] [--no-abi]
 // Bundles: --artifacts, else $FUNC_ARTIFACTS, $CARGO_TARGET_DIR/ink or target/ink (client/lib/bundles.js).
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CONTRACT_NAMES, defaultArtifactsDir, loadBundles } from '../client/lib/bundles.js';
@@ -43,6 +46,10 @@ const result = await build({
   target: ['es2022'],
   minify: true,
   sourcemap: true,
+  splitting: true,
+  entryNames: '[name]-[hash]',
+  chunkNames: 'chunks/[name]-[hash]',
+  assetNames: '[name]-[hash]',
   outdir: out,
   metafile: true,
   logLevel: 'warning',
@@ -50,7 +57,15 @@ const result = await build({
   define: { 'process.env.NODE_ENV': '"production"' },
   plugins: [browserSide],
 });
-copyFileSync(join(HERE, 'src', 'index.html'), join(out, 'index.html'));
+const names = Object.keys(result.metafile.outputs).map((f) => relative(out, resolve(f)));
+const js = names.find((f) => /^app-[A-Z0-9]+\.js$/.test(f));
+const css = names.find((f) => /^app-[A-Z0-9]+\.css$/.test(f));
+if (!js || !css) throw new Error(`the build wrote no app-<hash>.js / .css: ${names.join(', ')}`);
+writeFileSync(
+  join(out, 'index.html'),
+  readFileSync(join(HERE, 'src', 'index.html'), 'utf8').replace('./app.js', `./${js}`).replace('./app.css', `./${css}`),
+);
+copyFileSync(join(HERE, 'src', 'favicon.svg'), join(out, 'favicon.svg'));
 
 if (!values['no-abi']) {
   const dir = values.artifacts ? resolve(values.artifacts) : defaultArtifactsDir();
@@ -62,5 +77,19 @@ if (!values['no-abi']) {
   }
   console.log(`dapp: ABIs of ${CONTRACT_NAMES.join(', ')} from ${dir}`);
 }
-const bytes = Object.values(result.metafile.outputs).reduce((a, o) => a + o.bytes, 0);
-console.log(`dapp: built ${out} (${Math.round(bytes / 1024)} KiB) in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+// .br and .gz next to every text file but the source maps (the server picks by Accept-Encoding)
+function compressAll(dir) {
+  for (const f of readdirSync(dir)) {
+    const p = join(dir, f);
+    if (statSync(p).isDirectory()) compressAll(p);
+    else if (/\.(js|css|html|json|svg)$/.test(f)) {
+      const data = readFileSync(p);
+      writeFileSync(`${p}.br`, brotliCompressSync(data, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: data.length } }));
+      writeFileSync(`${p}.gz`, gzipSync(data, { level: 9 }));
+    }
+  }
+}
+compressAll(out);
+const bytes = Object.values(result.metafile.outputs).filter((o, i) => !Object.keys(result.metafile.outputs)[i].endsWith('.map')).reduce((a, o) => a + o.bytes, 0);
+const br = statSync(join(out, `${js}.br`)).size;
+console.log(`dapp: built ${out} (${Math.round(bytes / 1024)} KiB; ${js} ${Math.round(br / 1024)} KiB with brotli) in ${((Date.now() - t0) / 1000).toFixed(1)}s`);

@@ -4,6 +4,8 @@
 //
 //   node serve.mjs [--port 8080] [--host 127.0.0.1] [--dist DIR] [--deployment FILE] [--rpc ws://…]
 // Prints the page's URL (with ?rpc= when --rpc is given) and keeps serving until stopped.
+// Files named by their content hash (app-<hash>.js, chunks/…) are cached for a year; the rest
+// is revalidated every time. Brotli or gzip twins (written by build.mjs) go to browsers that take them.
 import { createServer } from 'node:http';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
@@ -42,8 +44,22 @@ export function serve({ port = 8080, host = '127.0.0.1', dist = join(HERE, 'dist
         return res.end('not found');
       }
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-    return res.end(readFileSync(file));
+    const headers = {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'cache-control': file !== deployment && /-[A-Z0-9]{8}\.(js|css)$/.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache',
+      vary: 'accept-encoding',
+    };
+    const accepts = String(req.headers['accept-encoding'] ?? '');
+    let body = file;
+    for (const [enc, ext] of [['br', '.br'], ['gzip', '.gz']]) {
+      if (file !== deployment && new RegExp(`\\b${enc}\\b`).test(accepts) && existsSync(file + ext)) {
+        headers['content-encoding'] = enc;
+        body = file + ext;
+        break;
+      }
+    }
+    res.writeHead(200, headers);
+    return res.end(req.method === 'HEAD' ? undefined : readFileSync(body));
   });
   return new Promise((ok, fail) => {
     server.once('error', fail);

@@ -102,7 +102,8 @@ export async function loadEpochClock(suite, { time } = {}) {
  */
 export function epochProgress(clock) {
   const of = Math.max(1, Number(clock.epoch_length) || 1);
-  const done = Math.min(of, Math.max(0, of - Math.max(0, Number(clock.next_epoch_block) - Number(clock.block))));
+  // the epoch runs from next_epoch_block - epoch_length to next_epoch_block - 1; the best block is the done-th of it
+  const done = Math.min(of, Math.max(0, of - Math.max(0, Number(clock.next_epoch_block) - Number(clock.block)) + 1));
   return { done, of, fraction: done / of };
 }
 
@@ -395,6 +396,7 @@ export const REWARD_STATES = {
   correction_window: 'in the correction window',
   claimable: 'claimable',
   claimed: 'claimed',
+  final_empty: 'final, no reward',
 };
 
 /** State of an epoch's reward for a provider, pure. */
@@ -402,7 +404,7 @@ export function rewardState(epoch, { reported, claimed_through, last_claimable_e
   const e = Number(epoch);
   if (e >= Number(current_epoch)) return 'in_progress';
   if (e <= Number(claimed_through ?? 0)) return 'claimed';
-  if (!reported) return 'not_reported';
+  if (!reported) return e <= Number(last_claimable_epoch) ? 'final_empty' : 'not_reported'; // closed, or nobody staked
   if (e > Number(last_claimable_epoch)) return 'correction_window';
   return 'claimable';
 }

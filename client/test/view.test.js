@@ -224,7 +224,9 @@ describe('view models on a real contracts node', { concurrency: false, timeout: 
 
   test('pure: epoch progress, next-epoch words that never stall, checklist, plain errors', () => {
     const clock = { block: 23, current_epoch: 4, next_epoch_block: 26, epoch_length: 6, block_time_ms: 6000, blocks_to_next: 3 };
-    assert.deepEqual(view.epochProgress(clock), { done: 3, of: 6, fraction: 0.5 });
+    assert.deepEqual(view.epochProgress(clock), { done: 4, of: 6, fraction: 4 / 6 }, 'blocks 20–25 are the epoch; 23 is its 4th');
+    assert.equal(view.rewardState(3, { reported: false, claimed_through: 0, last_claimable_epoch: 4, current_epoch: 6 }), 'final_empty');
+    assert.equal(view.rewardState(5, { reported: false, claimed_through: 0, last_claimable_epoch: 4, current_epoch: 6 }), 'not_reported');
     assert.match(view.nextEpochWords(clock, { dev: true }).text, /^epoch 5 starts after 3 more blocks \(block #26\)$/);
     const now = Date.UTC(2026, 0, 1, 12, 0, 0);
     const w = view.nextEpochWords(clock, { now, lastBlockAt: now });

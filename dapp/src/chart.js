@@ -13,7 +13,7 @@ const s = (tag, attrs = {}, text) => {
 export function rewardChart(rows) {
   const W = 600;
   const H = 180;
-  const pad = { l: 8, r: 8, t: 16, b: 28 };
+  const pad = { l: 8, r: 8, t: 30, b: 28 };
   const max = rows.reduce((m, r) => (r.share > m ? r.share : m), 0n);
   const bw = rows.length ? (W - pad.l - pad.r) / rows.length : 0;
   const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart', role: 'img', 'aria-labelledby': 'chart-title chart-desc', preserveAspectRatio: 'none' });
@@ -27,11 +27,16 @@ export function rewardChart(rows) {
     const x = pad.l + i * bw + bw * 0.15;
     svg.append(s('rect', { x, y: H - pad.b - bh, width: bw * 0.7, height: bh, class: `bar ${r.state}` }));
     svg.append(s('text', { x: x + bw * 0.35, y: H - pad.b + 16, 'text-anchor': 'middle', class: 'axis' }, String(r.epoch)));
+    if (r.share > 0n && rows.length <= 16) {
+      svg.append(s('text', { x: x + bw * 0.35, y: H - pad.b - bh - 4, 'text-anchor': 'middle', class: 'amount' }, formatFunc(r.share).replace(' FUNC', '')));
+    }
   });
   svg.append(s('line', { x1: pad.l, x2: W - pad.r, y1: H - pad.b, y2: H - pad.b, class: 'base' }));
+  svg.append(s('line', { x1: pad.l, x2: W - pad.r, y1: pad.t, y2: pad.t, class: 'grid' }));
+  svg.append(s('text', { x: pad.l, y: pad.t - 6, class: 'axis', 'data-axis-max': max.toString() }, max === 0n ? 'FUNC per epoch (none yet)' : `${formatFunc(max)} (top line) · epochs below`));
   const legend = document.createElement('p');
   legend.className = 'legend';
-  for (const [k, label] of [['claimed', 'claimed'], ['claimable', 'claimable'], ['correction_window', 'in the correction window'], ['not_reported', 'not reported'], ['in_progress', 'in progress']]) {
+  for (const [k, label] of [['claimed', 'claimed'], ['claimable', 'claimable'], ['correction_window', 'in the correction window'], ['not_reported', 'not reported'], ['final_empty', 'final, no reward'], ['in_progress', 'in progress']]) {
     const sw = document.createElement('span');
     sw.className = `swatch ${k}`;
     sw.setAttribute('aria-hidden', 'true');

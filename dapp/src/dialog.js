@@ -1,9 +1,13 @@
-// Every action: dry-run first, show the fee and the storage deposit and ask; then send, show a
-// progress indicator, and after inclusion the block and the decoded events.
-import { previewAction, sendAction } from '../../client/lib/actions.js';
+// Every action: dry-run first, check the account can pay for every step, show the fee and the
+// storage deposit and ask; then send, show a progress indicator, and after inclusion the block
+// and what happened. Raw calls and events sit behind "Advanced".
+import { previewAction, sendAction, preflight, isAllowanceShortfall } from '../../client/lib/actions.js';
 import { formatFunc, show, showBytes } from '../../client/lib/codec.js';
 import { formatEvent } from '../../client/lib/events.js';
+import { approve } from '../../client/lib/ops.js';
+import { plainError, poolNames, stepWords } from '../../client/lib/view.js';
 import { h, clear } from './dom.js';
+import { term } from './words.js';
 
 let dialog;
 let body;
@@ -11,7 +15,7 @@ let titleEl;
 
 function ensure() {
   if (dialog) return;
-  titleEl = h('h2', { id: 'action-title' });
+  titleEl = h('h2', { id: 'action-title', tabindex: '-1' });
   body = h('div', { class: 'action-body' });
   dialog = h('dialog', { id: 'action', 'aria-labelledby': 'action-title', class: 'action' }, titleEl, body);
   document.body.append(dialog);
@@ -25,12 +29,12 @@ function native(api, v) {
   const a = neg ? -v : v;
   const base = 10n ** BigInt(dec);
   const frac = (a % base).toString().padStart(dec, '0').slice(0, 6).replace(/0+$/, '');
-  return `${neg ? '−' : ''}${(a / base).toString()}${frac ? `.${frac}` : ''} ${sym}`;
+  return `${neg ? '−' : ''}${(a / base).toLocaleString('en-US')}${frac ? `.${frac}` : ''} ${sym}`;
 }
 
 function deposit(api, v) {
   if (v === 0n) return 'none';
-  return v > 0n ? `${native(api, v)} held (storage deposit)` : `${native(api, -v)} refunded`;
+  return v > 0n ? `${native(api, v)} held` : `${native(api, -v)} refunded`;
 }
 
 function argText(a, contract) {
@@ -41,82 +45,124 @@ function argText(a, contract) {
   return show(a.value);
 }
 
-function stepLine(api, s) {
+const rawCall = (s) => `${s.contract}.${s.message.split('::').pop()}(${(s.args ?? []).map((a) => argText(a, s.contract)).join(', ')})`;
+
+function stepLine(api, s, steps, pools) {
+  const prev = steps[s.index - 1];
+  const afterApprove = prev && /approve$/.test(prev.message) && (isAllowanceShortfall(s.error) || !s.error);
   return h(
     'li',
-    { class: `step ${s.ok ? 'ok' : 'later'}`, dataset: { step: String(s.index + 1) } },
-    h('code', {}, `${s.contract}.${s.message.split('::').pop()}(${s.args.map((a) => argText(a, s.contract)).join(', ')})`),
-    h('span', { class: 'step-fee' }, ` fee ${native(api, s.fee)}, storage deposit ${deposit(api, s.storageDeposit)}`),
-    s.ok ? null : h('p', { class: 'hint' }, `checked again when step ${s.index} is in a block; now: ${s.reason}`),
+    { class: `step ${s.ok ? 'ok' : 'after'}`, dataset: { step: String(s.index + 1) } },
+    h('span', { class: 'step-words' }, stepWords(s, { pools })),
+    h('span', { class: 'step-fee' }, ` · fee ${native(api, s.fee)}${s.storageDeposit ? `, storage deposit ${deposit(api, s.storageDeposit)}` : ''}`),
+    s.ok ? null : h('p', { class: 'hint', 'data-after': '' }, afterApprove ? 'Runs after the approve; the node checks it again then.' : `Runs after step ${s.index}; the node checks it again then.`),
+    h('details', { class: 'advanced' }, h('summary', {}, 'Advanced'), h('code', {}, rawCall(s)), s.ok ? null : h('p', { class: 'hint' }, `dry-run before step ${s.index}: ${s.reason}`)),
   );
 }
 
-function close() {
-  dialog.close();
-  document.getElementById('view')?.focus(); // the trigger is redrawn with the new chain state
+function preflightLines(api, problems) {
+  return problems.map((p) =>
+    p.kind === 'func'
+      ? `This needs ${formatFunc(p.need)}; the account holds ${formatFunc(p.has)}. Get ${formatFunc(p.need - p.has)} more FUNC first.`
+      : `The fees and deposits need ${native(api, p.need)}; the account holds ${native(api, p.has)} for fees.`,
+  );
+}
+
+/** Where the focus goes back to: the trigger, or (redrawn since) the element in its place, or <main>. */
+function restoreFocus(selector, trigger) {
+  const target = trigger?.isConnected ? trigger : selector ? document.querySelector(selector) : null;
+  if (target && !target.disabled) target.focus();
+  else document.getElementById('view')?.focus();
+}
+
+function selectorOf(el) {
+  if (!el || el === document.body) return null;
+  const card = el.closest?.('[data-provider]');
+  const own = el.getAttribute('name') ? `[name="${el.getAttribute('name')}"]` : el.dataset?.action ? `[data-action="${el.dataset.action}"]` : el.id ? `#${el.id}` : null;
+  if (!own) return null;
+  return card && !el.id ? `[data-provider="${card.dataset.provider}"] ${own}` : own;
 }
 
 /**
- * Runs one action through preview → confirm → send.
- * @param {object} o `{ title, suite, fn, canSend, readOnlyReason, resultLines(value) → [{text, ok}], onDone }`
+ * Runs one action through preview → checks → confirm → send.
+ * @param {object} o `{ title, suite, fn, canSend, readOnlyReason, resultLines(value) → [{text, ok}], onDone(outcome, result), trigger, url }`
  * @returns {Promise<'sent'|'refused'|'cancelled'|'failed'>}
  */
-export function runAction({ title, suite, fn, canSend = true, readOnlyReason, resultLines, onDone }) {
+export function runAction({ title, suite, fn, canSend = true, readOnlyReason, resultLines, onDone, trigger, url }) {
   ensure();
   const api = suite.api;
+  const triggerSel = selectorOf(trigger);
   titleEl.textContent = title;
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
   const progress = h('progress', { 'aria-label': 'waiting' });
   clear(body, progress, status);
   status.textContent = 'Dry-running on the node…';
-  dialog.showModal();
+  if (!dialog.open) dialog.showModal();
+  titleEl.focus();
+  const pools = poolNames(suite);
   return new Promise((resolveRun) => {
     let settled = false;
     let sending = false;
     let outcome = null; // 'sent' | 'failed' | 'refused' once known
-    const finish = (r) => {
+    const finish = async (r, result) => {
       if (settled) return;
       settled = true;
-      onDone?.(r);
+      await onDone?.(r, result);
+      restoreFocus(triggerSel, trigger);
       resolveRun(r);
+    };
+    const close = (r, result) => {
+      dialog.close();
+      finish(r, result);
     };
     // Esc: cancels before sending; while transactions are on their way the dialog stays open
     dialog.oncancel = (e) => {
-      if (sending) {
-        e.preventDefault();
-        return;
-      }
-      finish(outcome ?? 'cancelled');
-      setTimeout(() => document.getElementById('view')?.focus(), 0);
+      e.preventDefault();
+      if (sending) return;
+      close(outcome ?? 'cancelled');
     };
-    const closeButton = (r) => h('button', { type: 'button', class: 'primary', onclick: () => { close(); finish(r); } }, 'Close');
-    previewAction(suite, fn).then(
-      (p) => {
-        const lines = resultLines?.(p.steps.at(-1)?.value, p) ?? [];
-        const confirm = h('button', { type: 'button', class: 'primary', disabled: !canSend, 'data-action': 'confirm' }, p.steps.length > 1 ? `Sign and send ${p.steps.length} transactions` : 'Sign and send');
-        const cancel = h('button', { type: 'button', onclick: () => { close(); finish('cancelled'); } }, 'Cancel');
-        clear(
-          body,
-          h('p', {}, p.steps.length > 1 ? `The dry-run passed. ${p.steps.length} transactions, in this order:` : 'The dry-run passed. The transaction:'),
-          h('ol', { class: 'steps' }, p.steps.map((s) => stepLine(api, s))),
-          h('dl', { class: 'facts totals' }, h('dt', {}, 'Fee'), h('dd', { 'data-fee': '' }, native(api, p.fee)), h('dt', {}, 'Storage deposit'), h('dd', { 'data-deposit': '' }, deposit(api, p.storageDeposit))),
-          lines.length ? [h('p', {}, 'Expected result:'), h('ul', { class: 'lines' }, lines.map((l) => h('li', { class: l.ok ? 'ok' : 'bad' }, l.text)))] : null,
-          canSend ? null : h('p', { class: 'warn' }, readOnlyReason ?? 'This account cannot sign.'),
-          h('div', { class: 'buttons' }, confirm, cancel),
-        );
-        confirm.focus();
-        confirm.addEventListener('click', () => send());
-      },
-      (e) => {
-        clear(
-          body,
-          h('p', { class: 'error', role: 'alert', 'data-refusal': '' }, e.message),
-          h('p', {}, 'Nothing was sent.'),
-          h('div', { class: 'buttons' }, closeButton('refused')),
-        );
-        body.querySelector('button').focus();
-      },
-    );
+    const closeButton = (r, result) => h('button', { type: 'button', class: 'primary', onclick: () => close(r, result) }, 'Close');
+    const errorBlock = (e) => {
+      const p = plainError(e, { url });
+      return [h('p', { class: 'error', role: 'alert', 'data-refusal': '' }, p.text), h('details', { class: 'advanced' }, h('summary', {}, 'Advanced'), h('pre', {}, p.raw))];
+    };
+    previewAction(suite, fn)
+      .then(async (p) => [p, canSend ? await preflight(suite, p) : []])
+      .then(
+        ([p, problems]) => {
+          const value = p.result?.value ?? p.steps.at(-1)?.value;
+          const lines = resultLines?.(value, p) ?? [];
+          const n = p.steps.length;
+          const blocked = problems.length > 0;
+          const confirm = h('button', { type: 'button', class: 'primary', disabled: !canSend || blocked, 'data-action': 'confirm' }, n > 1 ? `Sign and send ${n} transactions` : 'Sign and send');
+          const cancel = h('button', { type: 'button', 'data-action': 'cancel', onclick: () => close('cancelled') }, 'Cancel');
+          clear(
+            body,
+            h('p', { 'data-count': String(n) }, n > 1 ? `The dry-run passed. ${n} transactions, in this order (each asks for a signature):` : 'The dry-run passed. One transaction:'),
+            h('ol', { class: 'steps' }, p.steps.map((s) => stepLine(api, s, p.steps, pools))),
+            h(
+              'dl',
+              { class: 'facts totals' },
+              h('dt', {}, 'Fee'),
+              h('dd', { 'data-fee': '' }, native(api, p.fee)),
+              h('dt', {}, term('storage deposit', 'Storage deposit')),
+              h('dd', { 'data-deposit': '' }, deposit(api, p.storageDeposit)),
+            ),
+            lines.length ? [h('p', {}, 'Expected result:'), h('ul', { class: 'lines' }, lines.map((l) => h('li', { class: l.ok ? 'ok' : 'bad' }, l.text)))] : null,
+            blocked
+              ? h('div', { class: 'blocked', role: 'alert', 'data-preflight': '' }, preflightLines(api, problems).map((t) => h('p', { class: 'error' }, t)), h('p', {}, 'Nothing was sent: no signature is asked for an action that cannot finish.'))
+              : null,
+            canSend ? null : h('p', { class: 'warn' }, readOnlyReason ?? 'This account cannot sign.'),
+            h('div', { class: 'buttons' }, confirm, cancel),
+          );
+          confirm.addEventListener('click', () => send());
+        },
+        (e) => {
+          outcome = 'refused';
+          clear(body, errorBlock(e), h('p', {}, 'Nothing was sent.'), h('div', { class: 'buttons' }, closeButton('refused')));
+          body.querySelector('button').focus();
+        },
+      );
 
     function send() {
       sending = true;
@@ -132,30 +178,27 @@ export function runAction({ title, suite, fn, canSend = true, readOnlyReason, re
             items.set(s.index, li);
             list.append(li);
           }
-          const name = `${s.contract}.${s.message.split('::').pop()}`;
+          const name = stepWords(s, { pools });
           if (s.state === 'sending') clear(li, `${name}: waiting for a block…`);
           else if (s.state === 'included') {
             clear(
               li,
               h('strong', {}, `${name}: in block #${s.blockNumber}`),
-              ' ',
-              h('code', { class: 'hash' }, s.blockHash),
-              h('ul', { class: 'events' }, s.events.map((ev) => h('li', {}, formatEvent(ev)))),
+              h('details', { class: 'advanced' }, h('summary', {}, 'Advanced'), h('code', { class: 'hash' }, s.blockHash), h('ul', { class: 'events' }, s.events.map((ev) => h('li', {}, formatEvent(ev))))),
             );
             li.dataset.block = String(s.blockNumber);
-          } else clear(li, h('strong', { class: 'error' }, `${name}: ${s.error}`));
+          } else clear(li, h('strong', { class: 'error' }, `${name}: ${plainError({ message: s.error }, { url }).text}`));
         },
       }).then(
         (r) => {
           sending = false;
           outcome = 'sent';
-          const last = r.steps.at(-1);
-          const lines = resultLines?.(last?.value, r) ?? [];
+          const lines = resultLines?.(r.result?.value ?? r.steps.at(-1)?.value, r) ?? [];
           body.querySelector('progress')?.remove();
           st.textContent = `Done: ${r.steps.length} transaction${r.steps.length === 1 ? '' : 's'} in block${r.steps.length === 1 ? '' : 's'} ${r.steps.map((s) => `#${s.blockNumber}`).join(', ')}.`;
           st.dataset.done = '';
           if (lines.length) body.append(h('p', {}, 'Result:'), h('ul', { class: 'lines result' }, lines.map((l) => h('li', { class: l.ok ? 'ok' : 'bad' }, l.text))));
-          const b = closeButton('sent');
+          const b = closeButton('sent', r);
           body.append(h('div', { class: 'buttons' }, b));
           b.focus();
         },
@@ -164,10 +207,22 @@ export function runAction({ title, suite, fn, canSend = true, readOnlyReason, re
           outcome = 'failed';
           body.querySelector('progress')?.remove();
           st.textContent = '';
-          body.append(h('p', { class: 'error', role: 'alert', 'data-refusal': '' }, e.message));
+          body.append(...errorBlock(e));
+          // an approve went through and a later step did not: the allowance stays; offer both ways out
+          const approved = (e.steps ?? []).find((s) => s.state === 'included' && /approve$/.test(s.message));
+          const buttons = [];
+          if (approved) {
+            const spender = approved.args?.find((a) => a.name === 'spender')?.value;
+            const amount = approved.args?.find((a) => a.name === 'value')?.value;
+            body.append(h('p', { 'data-allowance-left': '' }, `The approve is in block #${approved.blockNumber}: the pool may still take ${formatFunc(BigInt(amount ?? 0))} from this account. Try the rest again, or revoke the allowance.`));
+            buttons.push(
+              h('button', { type: 'button', class: 'primary', 'data-action': 'retry', onclick: () => { settled = true; runAction({ title, suite, fn, canSend, readOnlyReason, resultLines, onDone, trigger, url }).then(resolveRun); } }, 'Try again'),
+              h('button', { type: 'button', 'data-action': 'revoke', onclick: () => { settled = true; runAction({ title: 'Revoke the allowance', suite, fn: (s) => approve(s, spender, 0n), canSend, onDone, trigger, url }).then(resolveRun); } }, 'Revoke the allowance'),
+            );
+          }
           const b = closeButton('failed');
-          body.append(h('div', { class: 'buttons' }, b));
-          b.focus();
+          body.append(h('div', { class: 'buttons' }, buttons, b));
+          (buttons[0] ?? b).focus();
         },
       );
     }

@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { REPO_ROOT } from '../../client/lib/index.js';
+import { startArchiveNode } from '../../client/test/archive-node.js';
 import { serve } from '../serve.mjs';
 
 export const DAPP = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -74,3 +75,5 @@ export async function launchBrowser({ viewport = { width: 1280, height: 900 } } 
 }
 
 export { serve };
+
+export { startArchiveNode };

@@ -73,25 +73,41 @@ export async function adminView(main, ctx) {
       st.model = model.input.value;
     });
     const epoch = keep(field('Epoch (ended, not yet claimable)', { name: 'report-epoch', type: 'number', inputmode: 'numeric', value: st.epoch || String(Math.max(1, app.clock.current_epoch - 1)) }), 'epoch');
-    const total = keep(field('Reward total (FUNC)', { name: 'report-total', inputmode: 'decimal', value: st.total, placeholder: '100' }), 'total');
-    const totalShards = keep(field('Total shards', { name: 'report-total-shards', type: 'number', inputmode: 'numeric', value: st.totalShards, placeholder: '10' }), 'totalShards');
-    const shards = keep(field('Provider shards, one per line: id=shards', { name: 'report-shards', type: 'textarea', value: st.shards, placeholder: 'peer-1=6\npeer-2=4' }), 'shards');
+    const total = keep(field('Reward total (FUNC)', { name: 'report-total', inputmode: 'decimal', value: st.total, hint: 'e.g. 100' }), 'total');
+    const totalShards = keep(field('Total shards', { name: 'report-total-shards', type: 'number', inputmode: 'numeric', value: st.totalShards, hint: 'e.g. 10' }), 'totalShards');
+    const shards = keep(field('Provider shards, one per line: id=shards', { name: 'report-shards', type: 'textarea', value: st.shards, hint: 'e.g. peer-1=6 and peer-2=4 on two lines' }), 'shards');
     const report = () => {
-      let parsed;
+      // every field is needed: an empty one is an error in words, never a "0" sent by default
+      for (const f of [epoch, total, totalShards, shards]) f.setError(null);
+      let bad = false;
+      const need = (f, ok, text) => {
+        if (!ok) {
+          f.setError(text);
+          bad = true;
+        }
+      };
+      need(epoch, /^\d+$/.test(epoch.input.value.trim()) && Number(epoch.input.value) >= 1, 'Which ended epoch: a whole number, 1 or more.');
+      let amount = null;
+      try {
+        amount = total.input.value.trim() ? ctx.parseAmount(total.input.value.trim()) : null;
+      } catch (e) {
+        amount = null;
+      }
+      need(total, amount !== null, 'The epoch\'s reward total in FUNC, e.g. 100 (0 reports an empty epoch).');
+      need(totalShards, /^\d+$/.test(totalShards.input.value.trim()), 'The epoch\'s total shards: a whole number.');
+      let parsed = [];
       try {
         parsed = shards.input.value.split(/\n|,/).map((l) => l.trim()).filter(Boolean).map((l) => {
           const m = /^(.+?)\s*=\s*(\d+)$/.exec(l);
           if (!m) throw new Error(`"${l}" is not id=shards`);
           return [m[1], BigInt(m[2])];
         });
-        shards.setError(null);
       } catch (e) {
-        shards.setError(e.message);
-        return;
+        need(shards, false, e.message);
       }
-      const amount = ctx.parseAmount(total.input.value || '0');
+      if (bad) return;
       ctx.act(`Report epoch ${epoch.input.value} of model ${model.input.value}: ${formatFunc(amount)} over ${totalShards.input.value} shards`, (s) =>
-        ops.setEpochRewards(s, Number(model.input.value), Number(epoch.input.value), amount, BigInt(totalShards.input.value || 0), parsed),
+        ops.setEpochRewards(s, Number(model.input.value), Number(epoch.input.value), amount, BigInt(totalShards.input.value), parsed),
       );
     };
     sections.push(
@@ -99,7 +115,7 @@ export async function adminView(main, ctx) {
         'section',
         { class: 'panel', 'aria-labelledby': 'sched-title' },
         h('h3', { id: 'sched-title' }, 'Scheduler report'),
-        h('p', { class: 'hint' }, `Current epoch ${app.clock.current_epoch}; an ended epoch can be reported and corrected until it is claimable (${app.clock.epoch_reward_delay} epochs later).`),
+        h('p', { class: 'hint' }, `Current epoch ${app.clock.current_epoch}. An ended epoch can be reported, and corrected, until it is final; this model's pool is final through epoch ${app.frontiers?.[Number(st.model)] ?? '?'}.`),
         h('div', { class: 'row' }, model.wrap, epoch.wrap),
         h('div', { class: 'row' }, total.wrap, totalShards.wrap),
         shards.wrap,
@@ -117,9 +133,9 @@ export async function adminView(main, ctx) {
       adminView(main, ctx);
     });
     const funding = await view.loadFunding(app.suite, Number(fm.input.value));
-    const fund = keep(field('Fund rewards (FUNC)', { name: 'fund-amount', inputmode: 'decimal', value: st.fund, placeholder: '1000' }), 'fund');
-    const be = keep(field('Boost: epochs', { name: 'boost-epochs', type: 'number', inputmode: 'numeric', value: st.boostEpochs, placeholder: '5', hint: `1 to ${LIMITS.MAX_BOOST_EPOCHS}; the amount must divide evenly.` }), 'boostEpochs');
-    const ba = keep(field('Boost: amount (FUNC)', { name: 'boost-amount', inputmode: 'decimal', value: st.boostAmount, placeholder: '50' }), 'boostAmount');
+    const fund = keep(field('Fund rewards (FUNC)', { name: 'fund-amount', inputmode: 'decimal', value: st.fund, hint: 'e.g. 1000' }), 'fund');
+    const be = keep(field('Boost: epochs', { name: 'boost-epochs', type: 'number', inputmode: 'numeric', value: st.boostEpochs, hint: `e.g. 5; 1 to ${LIMITS.MAX_BOOST_EPOCHS}; the amount must divide evenly.` }), 'boostEpochs');
+    const ba = keep(field('Boost: amount (FUNC)', { name: 'boost-amount', inputmode: 'decimal', value: st.boostAmount, hint: 'e.g. 50' }), 'boostAmount');
     sections.push(
       h(
         'section',
@@ -175,7 +191,7 @@ function withdrawals(ctx, modelId) {
   const caps = view.capabilities(app.suite);
   if (!app.roles?.owner.includes(`pool:${modelId}`) || !(caps.withdrawUnreserved || caps.withdrawExcess)) return null;
   const to = field('Withdraw to (address or //Dev name)', { name: 'withdraw-to', value: app.account?.address ?? '' });
-  const amount = field('Withdraw amount (FUNC)', { name: 'withdraw-amount', inputmode: 'decimal', placeholder: '100' });
+  const amount = field('Withdraw amount (FUNC)', { name: 'withdraw-amount', inputmode: 'decimal', hint: 'e.g. 100' });
   const target = () => {
     const t = to.input.value.trim();
     return t.startsWith('//') ? ctx.devAddress(t) : t;

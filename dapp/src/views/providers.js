@@ -1,9 +1,11 @@
-// My providers: one card per id with its status (which of the five active conditions fail)
-// and its actions.
+// My providers: the account overview (one claim button), then one card per id with a checklist
+// of every condition of an active provider (the next step for each failing one) and its actions.
 import { buildMetadata } from '../../../client/lib/ops.js';
 import { checkMetadata } from '../../../client/lib/rules.js';
 import { formatFunc } from '../../../client/lib/codec.js';
 import { h, clear, field, dl, shortAddress } from '../dom.js';
+import { glossary, term } from '../words.js';
+import { overviewPanel } from './overview.js';
 
 export async function providersView(main, ctx) {
   const { app, ops, view } = ctx;
@@ -11,10 +13,11 @@ export async function providersView(main, ctx) {
     clear(main, h('section', { class: 'panel' }, h('h2', {}, 'My providers'), h('p', {}, 'Choose an account above (an extension, a dev account or a watched address) to see its providers.')));
     return;
   }
-  const list = await view.loadProviders(app.suite, app.account.address, { clock: app.clock, models: app.models });
+  const [list, overview] = await Promise.all([view.loadProviders(app.suite, app.account.address, { clock: app.clock, models: app.models }), overviewPanel(ctx)]);
   const cards = list.map((p) => card(p, ctx));
   clear(
     main,
+    overview,
     h(
       'section',
       { 'aria-labelledby': 'providers-title' },
@@ -22,16 +25,48 @@ export async function providersView(main, ctx) {
       list.length ? null : h('p', {}, 'This account has registered no provider yet. ', h('a', { href: '#register' }, 'Register one.')),
       h('div', { class: 'cards' }, cards),
     ),
+    glossary(),
   );
+  if (app.openCard) {
+    const c = main.querySelector(`[data-provider="${CSS.escape(app.openCard)}"] h3`);
+    app.openCard = null;
+    if (c) {
+      c.setAttribute('tabindex', '-1');
+      // once this drawing is on the page
+      setTimeout(() => {
+        c.scrollIntoView({ block: 'center' });
+        c.focus();
+      }, 0);
+    }
+  }
 }
 
 function card(p, ctx) {
   const { app, ops, view } = ctx;
   const title = `${p.id}`;
   const badge = h('span', { class: `badge ${p.active ? 'active' : 'inactive'}`, 'data-status': p.active ? 'active' : 'inactive' }, p.active ? 'Active' : 'Inactive');
-  const problems = p.status.problems.length
-    ? h('ul', { class: 'problems', 'aria-label': 'Why it is not active' }, p.status.problems.map((x) => h('li', { 'data-condition': x.condition }, x.text)))
-    : h('p', { class: 'ok' }, 'All five conditions hold: registered, whitelisted, not jailed, not deactivated, staked, model enabled.');
+  const checks = view.checklist(p, app.clock);
+  const failing = checks.filter((c) => !c.ok).length;
+  const problems = h(
+    'div',
+    { class: 'checklist-wrap' },
+    h('p', { class: failing ? 'warn' : 'ok' }, failing ? `Earns rewards once every condition holds: ${failing} of ${checks.length} still missing.` : `Active: all ${checks.length} conditions hold, it earns rewards.`),
+    h(
+      'ul',
+      { class: 'checklist', 'aria-label': 'Conditions of an active provider' },
+      checks.map((c) =>
+        h(
+          'li',
+          { class: c.ok ? 'ok' : 'bad', 'data-condition': c.condition, 'data-ok': String(c.ok) },
+          h('span', { class: 'mark', 'aria-hidden': 'true' }, c.ok ? '✓' : '✗'),
+          ' ',
+          h('span', { class: 'sr-only' }, c.ok ? 'holds: ' : 'missing: '),
+          c.label,
+          c.next ? h('span', { class: 'next' }, ` — ${c.next}`) : null,
+        ),
+      ),
+    ),
+  );
   const lockText = !p.lock.staked
     ? 'nothing staked'
     : p.lock.unlocked
@@ -50,12 +85,12 @@ function card(p, ctx) {
       }, `${verb} ${formatFunc(p.missing)}`),
     );
   }
-  // deactivate / reactivate
-  actions.push(
-    p.info.deactivated
-      ? h('button', { type: 'button', 'data-action': 'reactivate', onclick: () => ctx.act(`Reactivate "${p.id}"`, (s) => ops.reactivate(s, p.id)) }, 'Reactivate')
-      : h('button', { type: 'button', 'data-action': 'deactivate', onclick: () => ctx.act(`Deactivate "${p.id}"`, (s) => ops.deactivate(s, p.id)) }, 'Deactivate'),
-  );
+  // deactivate (only an active provider: an inactive one earns nothing anyway) / reactivate
+  if (p.info.deactivated) {
+    actions.push(h('button', { type: 'button', 'data-action': 'reactivate', onclick: () => ctx.act(`Reactivate "${p.id}"`, (s) => ops.reactivate(s, p.id)) }, 'Reactivate'));
+  } else if (p.active) {
+    actions.push(h('button', { type: 'button', 'data-action': 'deactivate', onclick: () => ctx.act(`Deactivate "${p.id}": gateways stop routing to it and it stops earning`, (s) => ops.deactivate(s, p.id)) }, 'Deactivate'));
+  }
   // unstake (disabled until the lock has passed)
   if (p.lock.staked) {
     const hintId = `lock-${p.id.replace(/[^a-z0-9]/gi, '_')}`;
@@ -65,7 +100,7 @@ function card(p, ctx) {
         'data-action': 'unstake',
         disabled: !p.lock.unlocked,
         'aria-describedby': hintId,
-        onclick: () => ctx.act(`Unstake "${p.id}" (${formatFunc(p.staked)} back to the owner)`, (s) => ops.unstake(s, p.id)),
+        onclick: () => ctx.act(`Unstake "${p.id}": ${formatFunc(p.staked)} back to this account; it stops earning at once`, (s) => ops.unstake(s, p.id)),
       }, 'Unstake'),
       h('span', { class: 'hint', id: hintId, 'data-lock': '' }, p.lock.unlocked ? `${formatFunc(p.staked)} can be unstaked` : lockText),
     );
@@ -111,10 +146,10 @@ function card(p, ctx) {
       ['URL', p.url ?? '—'],
       p.name ? ['Name', p.name] : null,
       ['Stake', h('span', { 'data-staked': p.staked.toString() }, `${formatFunc(p.staked)} of ${formatFunc(p.required)}`)],
-      ['Lock', lockText],
+      [term('lock', 'Lock'), lockText],
       ['Pending rewards', p.pending_rewards === null ? '—' : formatFunc(p.pending_rewards)],
       ['Claimed through epoch', String(p.claimed_through)],
-      ['Pool', h('code', { title: p.pool }, shortAddress(p.pool))],
+      [term('pool', 'Pool'), h('code', { title: p.pool }, shortAddress(p.pool))],
     ]),
     problems,
     h('div', { class: 'buttons actions' }, actions),

@@ -6,18 +6,41 @@ import { formatFunc } from '../../../client/lib/codec.js';
 import { h, clear, field, debounce } from '../dom.js';
 
 const form = { id: '', model: '', url: '', name: '' }; // survives redraws
+const touched = new Set(); // fields the user typed in: only these show errors
+
+/** Warnings (not errors) on a node URL a gateway may not reach. */
+export function urlWarnings(url) {
+  const out = [];
+  let u = null;
+  try {
+    u = new URL(url);
+  } catch {
+    return out;
+  }
+  if (u.protocol === 'http:') out.push('http:// is not encrypted: gateways and users may refuse it; use https:// for a public node.');
+  if (/^(localhost|127\.|\[::1\]|0\.0\.0\.0)/.test(u.hostname) || u.hostname.endsWith('.localhost')) {
+    out.push(`${u.hostname} is this machine only: nobody else can reach it. Give the address the world reaches your node at.`);
+  }
+  return out;
+}
 
 export async function registerView(main, ctx) {
   const { app, ops } = ctx;
   const enabled = app.models.filter((m) => m.enabled);
   if (!form.model && enabled[0]) form.model = String(enabled[0].id);
-  const id = field('Provider (peer) ID', { name: 'provider-id', value: form.id, placeholder: '12D3KooW…', hint: `Sent as its UTF-8 bytes; 1 to ${LIMITS.MAX_PROVIDER_ID_LEN} bytes.` });
+  const id = field('Provider (peer) ID', {
+    name: 'provider-id',
+    value: form.id,
+    placeholder: '12D3KooW…',
+    hint: `Your node's libp2p peer ID: the node prints it when it starts (a line like "Local node identity is: 12D3KooW…"). Sent as its UTF-8 bytes, 1 to ${LIMITS.MAX_PROVIDER_ID_LEN} bytes.`,
+  });
   const model = field('Model', {
     name: 'model',
     value: form.model,
     options: app.models.map((m) => ({ value: m.id, label: `${m.id} · ${m.name} · stake ${formatFunc(m.stake_amount)}${m.enabled ? '' : ' (disabled)'}` })),
   });
-  const url = field('Node URL', { name: 'node-url', type: 'url', inputmode: 'url', value: form.url, placeholder: 'https://node.example.org:8080', hint: 'http:// or https:// and a host.' });
+  const url = field('Node URL', { name: 'node-url', type: 'url', inputmode: 'url', value: form.url, placeholder: 'https://node.example.org:8080', hint: 'Where gateways reach your node: https:// (or http://) and a host.' });
+  const urlWarn = h('p', { class: 'warn', id: 'url-warning', 'data-url-warning': '', hidden: true });
   const name = field('Name (optional)', { name: 'node-name', value: form.name, placeholder: "e.g. Bob's GPU" });
   const chain = h('p', { class: 'status', id: 'chain-check', role: 'status', 'aria-live': 'polite' });
   const size = h('p', { class: 'hint', id: 'metadata-size' });
@@ -39,7 +62,7 @@ export async function registerView(main, ctx) {
       chain.className = 'status ok';
     } catch (e) {
       if (mine === seq) {
-        chain.textContent = e.message;
+        chain.textContent = ctx.view.plainError(e, { url: app.url }).text;
         chain.className = 'status error';
       }
     }
@@ -50,7 +73,13 @@ export async function registerView(main, ctx) {
     Object.assign(form, { ...v, model: String(v.model) });
     const { metadata, problems } = checkRegistration(v);
     for (const f of [id, url, name]) f.setError(null);
-    for (const p of problems) (fields[p.field] ?? url).setError(p.text);
+    for (const p of problems) {
+      const key = p.field === 'metadata' ? 'url' : p.field;
+      if (touched.has(key)) (fields[p.field] ?? url).setError(p.text);
+    }
+    const warns = problems.some((p) => p.field === 'url') ? [] : urlWarnings(v.url);
+    urlWarn.textContent = warns.join(' ');
+    urlWarn.hidden = warns.length === 0;
     size.textContent = `Metadata stored on-chain: ${new TextEncoder().encode(metadata).length} of ${LIMITS.MAX_METADATA_LEN} bytes: ${metadata}`;
     const bad = problems.length > 0 || !app.account;
     registerBtn.disabled = bad;
@@ -59,17 +88,31 @@ export async function registerView(main, ctx) {
     if (!problems.length) dryRun();
     return { v, metadata, problems };
   };
-  for (const f of [id, url, name]) f.input.addEventListener('input', validate);
+  for (const [key, f] of [['id', id], ['url', url], ['name', name]]) {
+    f.input.addEventListener('input', () => {
+      touched.add(key);
+      validate();
+    });
+  }
   model.input.addEventListener('change', validate);
 
   const submit = (andStake) => {
+    for (const k of ['id', 'url', 'name']) touched.add(k);
     const { v, metadata, problems } = validate();
     if (problems.length) return;
     const m = app.models.find((x) => x.id === v.model);
+    // on success: an empty form for the next one, and the new provider's card
+    const onDone = (r) => {
+      if (r !== 'sent') return;
+      Object.assign(form, { id: '', url: '', name: '' });
+      touched.clear();
+      app.openCard = v.id;
+      location.hash = '#providers';
+    };
     if (andStake) {
-      ctx.act(`Register "${v.id}" and stake ${formatFunc(m.stake_amount)}`, (s) => ops.registerAndStake(s, v.id, v.model, metadata, { amount: m.stake_amount }));
+      ctx.act(`Register "${v.id}" and stake ${formatFunc(m.stake_amount)}`, (s) => ops.registerAndStake(s, v.id, v.model, metadata, { amount: m.stake_amount }), { onDone });
     } else {
-      ctx.act(`Register "${v.id}" for model ${v.model}`, (s) => ops.register(s, v.id, v.model, metadata));
+      ctx.act(`Register "${v.id}" for model ${v.model}`, (s) => ops.register(s, v.id, v.model, metadata), { onDone });
     }
   };
   const f = h(
@@ -80,10 +123,11 @@ export async function registerView(main, ctx) {
     id.wrap,
     model.wrap,
     url.wrap,
+    urlWarn,
     name.wrap,
     size,
     chain,
-    h('p', { class: 'hint' }, '"Register and stake" approves the model\'s pool for exactly the stake requirement, then registers and stakes in one call (the provider must be whitelisted, or the registry must whitelist automatically).'),
+    h('p', { class: 'hint' }, '"Register and stake" takes two signatures: first an approve (the model\'s pool may take exactly the stake requirement from this account), then the registration with the stake. The page checks first that the account holds the FUNC and the fees. The provider must be whitelisted, or the registry must whitelist automatically.'),
     h('div', { class: 'buttons' }, registerBtn, stakeBtn),
   );
   stakeBtn.addEventListener('click', () => submit(true));

@@ -1,8 +1,10 @@
-// Rewards: a chart and a table per epoch (total, boost, my shards, my share, state), the pending
-// total, a claim of one provider over a chosen range and the cluster claim of all providers.
+// Rewards: the account overview (one claim button for everything), then per provider a chart and
+// a table per epoch (total, boost, my shards, my share, state) and a claim over a chosen range.
 import { formatFunc } from '../../../client/lib/codec.js';
 import { h, clear, field } from '../dom.js';
 import { rewardChart } from '../chart.js';
+import { glossary, term } from '../words.js';
+import { overviewPanel } from './overview.js';
 
 export async function rewardsView(main, ctx) {
   const { app, ops, view } = ctx;
@@ -12,7 +14,7 @@ export async function rewardsView(main, ctx) {
   }
   const names = await view.providerIdsOf(app.suite, app.account.address);
   if (!names.length) {
-    clear(main, h('section', { class: 'panel' }, h('h2', {}, 'Rewards'), h('p', {}, 'No provider yet.')));
+    clear(main, h('section', { class: 'panel' }, h('h2', {}, 'Rewards'), h('p', {}, 'No provider yet. ', h('a', { href: '#register' }, 'Register one.'))));
     return;
   }
   if (!names.includes(app.rewardsFor)) app.rewardsFor = names[0];
@@ -21,18 +23,34 @@ export async function rewardsView(main, ctx) {
     app.rewardsFor = pick.input.value;
     rewardsView(main, ctx);
   });
-  const r = await view.loadRewardRows(app.suite, app.rewardsFor, { clock: app.clock });
-  const range = view.defaultClaimRange(r.claimed_through, app.clock);
-  const from = field('From epoch', { name: 'claim-from', type: 'number', inputmode: 'numeric', value: range.from });
-  const to = field('To epoch', { name: 'claim-to', type: 'number', inputmode: 'numeric', value: range.to });
-  const cfrom = field('Cluster claim from epoch', { name: 'cluster-from', type: 'number', inputmode: 'numeric', value: 1 });
-  const cto = field('Cluster claim to epoch', { name: 'cluster-to', type: 'number', inputmode: 'numeric', value: app.clock.last_claimable_epoch });
-  const epochs = () => ({ from: Number(from.input.value), to: Number(to.input.value) });
+  const [r, overview] = await Promise.all([view.loadRewardRows(app.suite, app.rewardsFor, { clock: app.clock }), overviewPanel(ctx)]);
+  const range = view.defaultClaimRange(r.claimed_through, r.claimable_through, r.registered_epoch);
+  const from = field('From epoch', { name: 'claim-from', type: 'number', inputmode: 'numeric', value: range.empty ? '' : range.from });
+  const to = field('To epoch', { name: 'claim-to', type: 'number', inputmode: 'numeric', value: range.empty ? '' : range.to });
+  const claimBtn = h('button', { type: 'submit', class: 'primary', name: 'claim-one', disabled: range.empty }, `Claim ${r.id}`);
+  const checkRange = () => {
+    const f = Number(from.input.value);
+    const t = Number(to.input.value);
+    from.setError(null);
+    to.setError(null);
+    if (!from.input.value || !Number.isInteger(f) || f < 1) from.setError('An epoch number, 1 or more.');
+    else if (!to.input.value || !Number.isInteger(t) || t < f) to.setError(`An epoch number, at least ${f}.`);
+    else if (t > r.claimable_through) to.setError(`Epoch ${t} is not final yet: claimable through epoch ${r.claimable_through}.`);
+    const bad = Boolean(from.error.textContent || to.error.textContent);
+    claimBtn.disabled = bad;
+    return !bad;
+  };
+  from.input.addEventListener('input', checkRange);
+  to.input.addEventListener('input', checkRange);
   const table = h(
     'table',
     { class: 'rewards', 'aria-describedby': 'rewards-caption' },
     h('caption', { id: 'rewards-caption' }, `Rewards of ${r.id} per epoch (ended epochs since its registration)`),
-    h('thead', {}, h('tr', {}, ['Epoch', 'Epoch total', 'Boost', 'Total shards', 'My shards', 'My share', 'State'].map((x) => h('th', { scope: 'col' }, x)))),
+    h(
+      'thead',
+      {},
+      h('tr', {}, [['Epoch'], ['Epoch total', 'opt'], ['Boost', 'opt'], ['Total shards', 'opt'], ['My shards'], ['My share'], ['State', 'state']].map(([x, c]) => h('th', { scope: 'col', class: c ?? null }, x))),
+    ),
     h(
       'tbody',
       {},
@@ -41,24 +59,33 @@ export async function rewardsView(main, ctx) {
           'tr',
           { 'data-epoch': String(row.epoch), 'data-state': row.state },
           h('th', { scope: 'row' }, String(row.epoch)),
-          h('td', {}, row.total === null ? '—' : formatFunc(row.total)),
-          h('td', {}, formatFunc(row.boost)),
-          h('td', {}, row.total_shards === null ? '—' : row.total_shards.toString()),
-          h('td', {}, row.shards.toString()),
-          h('td', { 'data-share': row.share.toString() }, formatFunc(row.share)),
-          h('td', {}, row.state_text, row.claimable_from_epoch ? ` (claimable in epoch ${row.claimable_from_epoch})` : ''),
+          h('td', { class: 'opt num' }, row.total === null ? '—' : formatFunc(row.total)),
+          h('td', { class: 'opt num' }, formatFunc(row.boost)),
+          h('td', { class: 'opt num' }, row.total_shards === null ? '—' : row.total_shards.toLocaleString('en-US')),
+          h('td', { class: 'num' }, row.shards.toLocaleString('en-US')),
+          h('td', { class: 'num', 'data-share': row.share.toString() }, formatFunc(row.share)),
+          h('td', { class: 'state' }, row.state_text, row.claimable_from_epoch ? ` (claimable in epoch ${row.claimable_from_epoch})` : ''),
         ),
       ),
     ),
   );
   clear(
     main,
+    overview,
     h(
       'section',
       { 'aria-labelledby': 'rewards-title' },
-      h('h2', { id: 'rewards-title' }, 'Rewards'),
+      h('h2', { id: 'rewards-title' }, 'Rewards per provider'),
       pick.wrap,
-      h('p', { class: 'pending' }, 'Pending (claimable now): ', h('strong', { 'data-pending': r.pending.toString() }, formatFunc(r.pending)), ` · claimed through epoch ${r.claimed_through}`),
+      h(
+        'p',
+        { class: 'pending' },
+        'Ready to claim: ',
+        h('strong', { 'data-pending': r.pending.toString() }, formatFunc(r.pending)),
+        ` · claimed through epoch ${r.claimed_through || 'none yet'} · `,
+        term('final', 'final'),
+        ` through epoch ${r.claimable_through || 'none yet'}`,
+      ),
       rewardChart(r.rows),
       h('div', { class: 'table-wrap' }, table),
       h(
@@ -66,44 +93,27 @@ export async function rewardsView(main, ctx) {
         {
           class: 'panel claim',
           'aria-labelledby': 'claim-title',
+          novalidate: true,
           onsubmit: (e) => {
             e.preventDefault();
-            const { from: f, to: t } = epochs();
-            ctx.act(`Claim "${r.id}" epochs ${f}–${t}`, (s) => ops.claim(s, r.id, { from: f, to: t }));
+            if (!checkRange()) return;
+            const f = Number(from.input.value);
+            const t = Number(to.input.value);
+            ctx.act(`Claim "${r.id}", epochs ${f}–${t}`, (s) => ops.claim(s, r.id, { from: f, to: t }));
           },
         },
-        h('h3', { id: 'claim-title' }, `Claim ${r.id}`),
-        h('p', { class: 'hint' }, `In epoch order, to the owner. First unclaimed epoch: ${range.from}; last claimable epoch: ${app.clock.last_claimable_epoch || 'none yet'}.`),
-        h('div', { class: 'row' }, from.wrap, to.wrap),
+        h('h3', { id: 'claim-title' }, `Claim ${r.id} over a range`),
         h(
-          'div',
-          { class: 'buttons' },
-          h('button', { type: 'submit', class: 'primary', name: 'claim-one' }, `Claim ${r.id}`),
+          'p',
+          { class: 'hint', 'data-claim-range': `${range.from}-${range.to}` },
+          range.empty
+            ? `Nothing to claim for ${r.id} now: its next unclaimed epoch is ${range.from}; rewards are claimable through epoch ${r.claimable_through || 'none yet'}.`
+            : `Epochs in order, paid to this account. First unclaimed epoch: ${range.from}; claimable through epoch ${range.to}.`,
         ),
-      ),
-      h(
-        'form',
-        {
-          class: 'panel claim',
-          'aria-labelledby': 'cluster-title',
-          onsubmit: (e) => {
-            e.preventDefault();
-            const f = Number(cfrom.input.value);
-            const t = Number(cto.input.value);
-            ctx.act(`Claim all providers, epochs ${f}–${t} (cluster claim)`, (s) => ops.claimCluster(s, { from: f, to: t }), {
-              resultLines: (value) => {
-                const lines = view.clusterLines(value).map((l) => ({ ...l, text: `${l.id}: ${l.text}` }));
-                const total = view.clusterTotal(value);
-                return total === null ? lines : [...lines, { ok: true, text: `total: ${formatFunc(total)}` }];
-              },
-            });
-          },
-        },
-        h('h3', { id: 'cluster-title' }, 'Claim all providers (cluster claim)'),
-        h('p', { class: 'hint' }, `Every provider of this account (${names.length}) over one range, in one transaction; one line per provider: succeeded, or why not.`),
-        h('div', { class: 'row' }, cfrom.wrap, cto.wrap),
-        h('div', { class: 'buttons' }, h('button', { type: 'submit', name: 'claim-all' }, 'Claim all providers')),
+        h('div', { class: 'row' }, from.wrap, to.wrap),
+        h('div', { class: 'buttons' }, claimBtn),
       ),
     ),
+    glossary(),
   );
 }
