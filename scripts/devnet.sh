@@ -146,7 +146,7 @@ cleanup() {
   fi
   [ -n "$NODE_PID" ] && rm -f "$OUT/node.pid"
   [ "$OWN_LOCK" = 1 ] && rm -f "$OUT/devnet.pid"
-  [ "$NEW_OUT" = 1 ] && rmdir "$OUT" 2>/dev/null # a folder this run made and left empty
+  if [ "$NEW_OUT" = 1 ]; then rmdir "$OUT" 2>/dev/null || true; fi # a folder this run made and left empty
   return 0
 }
 trap cleanup EXIT
@@ -571,8 +571,8 @@ if [ "$DEMO" = 1 ]; then
                     blocks come only with transactions; produce an epoch (5 blocks) at a time and let
                     the reporter catch up (a report is final two epochs after its epoch), with an
                     account other than //Alice, whose key the reporter uses: "Produce N blocks" in
-                    the dapp, or node client/bin/func.js advance --blocks 5 --suri //Ferdie \
-                      --url $URL --deployment $DEPLOYMENT
+                    the dapp, or
+                    node client/bin/func.js advance --blocks 5 --suri //Ferdie --url $URL --deployment $DEPLOYMENT
 EOF
 fi
 cat <<EOF
