@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Suite, connect, deploy, describeError, formatFunc, loadBundles, ops, parseAmount, providerIdBytes, signerFromUri, toJson } from '../../client/lib/index.js';
+import { Suite, advanceBlocks, connect, deploy, describeError, formatFunc, loadBundles, ops, parseAmount, providerIdBytes, signerFromUri, toJson } from '../../client/lib/index.js';
 import { requireBundles } from '../../client/test/helpers.js';
 import { buildDapp, launchBrowser, serve, shotsDir, startArchiveNode } from './harness.js';
 
@@ -362,8 +362,10 @@ describe('the dapp in headless Chromium', { concurrency: false, timeout: 15 * 60
     assert.equal(await page.locator('#view').getAttribute('data-view'), 'rewards');
     assert.equal(await page.locator('[data-view-error]').count(), 0);
     assert.ok(Number(await page.locator('body').getAttribute('data-ready')) >= block0);
-    // the api of the test reconnects too
-    await api.isReady;
+    // new blocks reach the page again (its subscription came back with the node)
+    const before = Number(await page.locator('body').getAttribute('data-ready'));
+    await advanceBlocks(api, 1, s.Ferdie.signer);
+    await page.waitForFunction((b) => Number(document.body.dataset.ready) > b, before, { timeout: 15_000 });
     await shot('node-back');
   });
 

@@ -20,8 +20,11 @@ export async function historyView(main, ctx) {
   });
   const best = app.clock.block;
   const first = Math.max(1, Number(app.deployment?.deployedAt?.block ?? 1));
+  if (st.fromKey !== `${app.account.address}|${st.who}`) st.from = null; // another question: the latest blocks again
   const to = st.to === null ? best : Math.min(st.to, best);
   const from = Math.max(first, st.from === null ? to - st.span + 1 : st.from);
+  st.from = from; // new blocks extend the range instead of moving it (and are read alone)
+  st.fromKey = `${app.account.address}|${st.who}`;
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' }, `Reading blocks ${from}–${to}…`);
   const section = h(
     'section',
@@ -36,13 +39,18 @@ export async function historyView(main, ctx) {
     st.who = who.input.value;
     historyView(main, ctx);
   });
-  const key = `${app.account.address}|${st.who}|${from}|${to}`;
-  let result = st.cache?.key === key ? st.cache.result : null;
+  // the same question over a longer range: read only the blocks not read yet (a new block redraws the view)
+  const key = `${app.account.address}|${st.who}`;
+  const read = (a, b) => loadHistory(app.suite, { account: st.who ? null : app.account.address, provider: st.who || null, fromBlock: a, toBlock: b, concurrency: 12 });
+  let result;
   try {
-    if (!result) {
-      result = await loadHistory(app.suite, { account: st.who ? null : app.account.address, provider: st.who || null, fromBlock: from, toBlock: to, concurrency: 12 });
-      st.cache = { key, result };
-    }
+    const c = st.cache;
+    if (c && c.key === key && c.result.from === from && c.result.to === to) result = c.result;
+    else if (c && c.key === key && c.result.from === from && c.result.to < to) {
+      const more = await read(c.result.to + 1, to);
+      result = { from, to, entries: [...c.result.entries, ...more.entries], blocks_read: c.result.blocks_read + more.blocks_read };
+    } else result = await read(from, to);
+    st.cache = { key, result };
   } catch (e) {
     status.className = 'error';
     status.textContent = view.plainError(e, { url: app.url }).text;
