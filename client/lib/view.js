@@ -523,7 +523,7 @@ export async function loadFunding(suite, modelId) {
 /**
  * Which optional messages the deployed ABIs have, so a page offers an action only where the
  * contract can do it (older and newer builds differ): `{ deregister, releaseProvider,
- * withdrawUnreserved, withdrawExcess, boost }`.
+ * withdrawUnreserved, withdrawExcess, boost, closeEpochs }`.
  */
 export function capabilities(suite) {
   const has = (name, message) => {
@@ -541,6 +541,7 @@ export function capabilities(suite) {
     withdrawUnreserved: has('provider_staking', 'withdraw_unreserved'),
     withdrawExcess: has('provider_staking', 'withdraw_excess'),
     boost: has('provider_staking', 'boost_rewards_for_n_epochs'),
+    closeEpochs: has('provider_staking', 'close_unreported_epochs'),
   };
 }
 

@@ -120,6 +120,7 @@ export async function adminView(main, ctx) {
         h('div', { class: 'row' }, total.wrap, totalShards.wrap),
         shards.wrap,
         h('div', { class: 'buttons' }, h('button', { type: 'button', class: 'primary', name: 'report', onclick: report }, 'Report epoch')),
+        view.capabilities(app.suite).closeEpochs ? closeForm(ctx, model) : null,
       ),
     );
   }
@@ -183,6 +184,26 @@ export async function adminView(main, ctx) {
 
   sections.push(anyMessage(ctx));
   clear(main, h('section', { 'aria-labelledby': 'admin-title' }, h('h2', { id: 'admin-title' }, 'Admin'), sections));
+}
+
+/** Scheduler: close the ended epochs nobody has data for as empty, so claims can pass them. */
+function closeForm(ctx, model) {
+  const { app, ops } = ctx;
+  const through = field('Close unreported epochs through', { name: 'close-through', type: 'number', inputmode: 'numeric', value: String(Math.max(1, app.clock.current_epoch - 1)), hint: 'Every ended epoch up to this one without a report becomes an empty report (no reward); until it is final it can still be reported. Claims never pass an unreported epoch in which providers were staked.' });
+  return h(
+    'div',
+    { class: 'row' },
+    through.wrap,
+    h('button', {
+      type: 'button',
+      name: 'close-epochs',
+      onclick: () => {
+        const t = Number(through.input.value);
+        through.setError(Number.isInteger(t) && t >= 1 ? null : 'An ended epoch: a whole number, 1 or more.');
+        if (Number.isInteger(t) && t >= 1) ctx.act(`Close the unreported epochs of model ${model.input.value} through epoch ${t} as empty`, (s) => ops.closeEpochs(s, Number(model.input.value), t));
+      },
+    }, 'Close as empty'),
+  );
 }
 
 /** Pool owner: withdraw unreserved reward funds or excess FUNC (where the pool has these messages). */
