@@ -612,15 +612,7 @@ pub async fn report_epoch(
     shards: &[(&str, u64)],
 ) {
     let scheduler = who::scheduler();
-    let reported_through = read(client, &suite.pool().reported_through()).await;
-    if reported_through.saturating_add(1) < epoch {
-        send(
-            client,
-            &scheduler,
-            &suite.pool().close_unreported_epochs(epoch - 1),
-        )
-        .await;
-    }
+    close_gaps_before(client, suite, epoch).await;
     let total_shards = shards.iter().map(|(_, s)| s).sum();
     send(
         client,
@@ -635,6 +627,21 @@ pub async fn report_epoch(
         &suite.pool().record_provider_shards(epoch, batch),
     )
     .await;
+}
+
+/// As the scheduler: closes every ended epoch before `epoch` that the test left unreported
+/// (`close_unreported_epochs`), as a scheduler with no data for them would: claims never pass
+/// an unreported epoch in which the pool held stake.
+pub async fn close_gaps_before(client: &mut E2EClient, suite: &Suite, epoch: EpochId) {
+    let reported_through = read(client, &suite.pool().reported_through()).await;
+    if reported_through.saturating_add(1) < epoch {
+        send(
+            client,
+            &who::scheduler(),
+            &suite.pool().close_unreported_epochs(epoch - 1),
+        )
+        .await;
+    }
 }
 
 /// What a rejected call must leave untouched.

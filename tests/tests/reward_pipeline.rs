@@ -261,3 +261,58 @@ fn the_epoch_an_id_changes_hands_is_the_earlier_holders_and_a_top_up_keeps_the_l
         Ok(ctx)
     });
 }
+
+// ---- 4. Paging never skips an id ---------------------------------------------------------------
+
+#[test]
+fn a_run_of_cluster_pages_offers_every_id_whatever_is_deregistered_between_pages() {
+    run_with(roomy(), |mut ctx| async move {
+        let Ctx { client, suite, .. } = &mut ctx;
+        next_epoch_start(client, suite).await;
+        let bob = who::bob();
+        let ids = ["p0", "p1", "p2", "p3", "p4"];
+        for id in ids {
+            register(client, suite, &bob, id, MODEL_ID).await;
+        }
+        whitelist(client, suite, &ids).await;
+        let mut first = 0;
+        for id in ids {
+            let staked = approve_and_stake(client, suite, &bob, suite.pool, id).await;
+            let event: ProviderStaked = event_of(&staked, suite.pool);
+            first = first.max(event.epoch);
+        }
+        advance_to_epoch(client, suite, first + suite.params.min_epochs_locked).await;
+        // The issue's run: a first page, then the owner deregisters the first id it unstaked
+        // (before issue 17 that moved the owner's last id behind the cursor, and the run never
+        // offered it), then the rest of the run.
+        let result = send(client, &bob, &suite.registry().unstake_cluster()).await;
+        let page = returned(&result).expect("first page");
+        let mut offered: Vec<ProviderId> = page.succeeded.clone();
+        offered.extend(page.failed.iter().map(|(id, _)| id.clone()));
+        let gone = page.succeeded[0].clone();
+        send(client, &bob, &suite.registry().deregister(gone.clone())).await;
+        let mut next = page.next_start;
+        let mut pages = 1;
+        while let Some(start) = next {
+            let result = send(client, &bob, &suite.registry().unstake_cluster_from(start)).await;
+            let page = returned(&result).expect("later page");
+            offered.extend(page.succeeded.iter().cloned());
+            offered.extend(page.failed.iter().map(|(id, _)| id.clone()));
+            next = page.next_start;
+            pages += 1;
+            assert!(pages <= ids.len() + 1, "the run ends");
+        }
+        for id in ids {
+            assert!(
+                offered.contains(&pid(id)),
+                "{id} was never offered (deregistered {gone:?} after the first page)"
+            );
+            assert_eq!(
+                read(client, &suite.pool().get_provider_staked_amount(pid(id))).await,
+                0,
+                "{id} still staked"
+            );
+        }
+        Ok(ctx)
+    });
+}

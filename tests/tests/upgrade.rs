@@ -221,7 +221,7 @@ async fn set_codes(client: &mut E2EClient, suite: &Suite, registry_code: Hash, p
 async fn claim_all(client: &mut E2EClient, suite: &Suite, owner: &ink_e2e::Keypair, id: &str) {
     let pending = read(client, &suite.pool().pending_rewards(pid(id))).await;
     assert!(pending > 0, "{id} has rewards to claim");
-    let last = read(client, &suite.epoch().last_claimable_epoch()).await;
+    let last = read(client, &suite.pool().finalized_through()).await;
     let from = read(client, &suite.pool().claimed_through(pid(id))).await + 1;
     let before = balance_of(client, suite, account(owner)).await;
     let claimed = send(

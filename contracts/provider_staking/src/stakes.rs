@@ -422,6 +422,22 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_jail_blocks_claims_only_in_the_model_the_id_is_registered_for() {
+        // Issue 17, item 5: an id now registered (and jailed) for model 7 does not block what
+        // its holder earned with it in model 1's pool; in model 7's pool it does.
+        let jailed = ProviderView {
+            jailed_until: 10,
+            ..view()
+        };
+        assert_eq!(ensure_not_jailed_here(&jailed, 1, 5), Ok(()));
+        assert_eq!(
+            ensure_not_jailed_here(&jailed, 7, 5),
+            Err(StakingError::ProviderJailed { until_epoch: 10 })
+        );
+        assert_eq!(ensure_not_jailed_here(&jailed, 7, 10), Ok(()));
+    }
+
     #[ink::test]
     fn stake_first_time_adds_the_requirement() {
         let mut stakes = Stakes::default();
