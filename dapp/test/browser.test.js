@@ -640,6 +640,12 @@ describe('the dapp in headless Chromium', { concurrency: false, timeout: 15 * 60
     assert.match(text, /What to do/);
     assert.equal(await page.locator('nav a').count(), 0, 'no empty views');
     await shot('wrong-deployment');
+    // a file written for another chain altogether: wrong chain in the header
+    writeFileSync(join(dist, 'other-chain.json'), JSON.stringify({ ...JSON.parse(toJson(deployment)), genesisHash: `0x${'ab'.repeat(32)}` }));
+    await page.goto(`${pageUrl}&deployment=./other-chain.json`);
+    await page.waitForFunction(() => document.body.dataset.deployment === 'wrong', null, { timeout: 60_000 });
+    assert.equal(await page.locator('#conn').getAttribute('data-conn'), 'wrong-chain');
+    assert.match(await page.locator('[data-wrong-deployment]').innerText(), /written for another chain \(genesis 0xabab/);
     await page.goto(pageUrl);
     await settle();
     assert.equal(await page.locator('#conn').getAttribute('data-conn'), 'connected');
