@@ -495,9 +495,19 @@ async function renderRoute() {
     clear(box, h('p', { class: 'error', role: 'alert', 'data-view-error': '' }, p.text), advanced(p.raw));
   } finally {
     if (seq === renderSeq) {
-      const hadFocus = main.contains(document.activeElement) && document.activeElement !== main ? selectorIn(document.activeElement) : null;
+      const focused = main.contains(document.activeElement) && document.activeElement !== main ? document.activeElement : null;
+      const hadFocus = focused ? selectorIn(focused) : null;
       main.replaceChildren(box);
-      if (hadFocus) main.querySelector(hadFocus)?.focus();
+      if (hadFocus) {
+        const again = main.querySelector(hadFocus);
+        if (again && focused.getAttribute('tabindex') === '-1' && !again.hasAttribute('tabindex')) again.setAttribute('tabindex', '-1'); // a heading the focus was moved to
+        again?.focus();
+      } else if (focused) {
+        // the focused element has no twin in the new drawing: keep the focus in <main>, on its heading
+        const heading = main.querySelector('h2');
+        heading?.setAttribute('tabindex', '-1');
+        (heading ?? main).focus();
+      }
       main.removeAttribute('aria-busy');
       main.dataset.view = r.id;
       main.dataset.rendered = String(Date.now());
@@ -517,39 +527,55 @@ function advanced(raw) {
   return h('details', { class: 'advanced' }, h('summary', {}, 'Advanced'), h('pre', {}, raw));
 }
 
-/** Reloads chain state and redraws (after an action, a new block or an account change). */
-export async function refresh() {
-  if (app.refreshing) return app.refreshing;
-  if (app.conn !== 'connected') return undefined;
+/**
+ * Reloads chain state and redraws (after an action, a new block or an account change). A call
+ * while a reload runs makes it run once more at its end (the account may have changed meanwhile);
+ * the promise settles when the page shows the latest state.
+ */
+export function refresh() {
+  if (app.conn !== 'connected') return Promise.resolve();
+  if (app.refreshing) {
+    app.refreshAgain = true;
+    return app.refreshing;
+  }
   app.refreshing = (async () => {
     document.body.dataset.busy = '1';
     try {
-      if (!app.blockTime || Date.now() - app.blockTime.at > 30_000) app.blockTime = { ...(await view.blockTime(app.api)), at: Date.now() };
-      const clock = await view.loadEpochClock(app.suite, { time: app.blockTime });
-      if (!app.clock || clock.block !== app.clock.block) app.lastBlockAt = app.lastBlockAt ?? Date.now();
-      app.clock = clock;
-      app.models = await view.loadModels(app.suite);
-      app.frontiers = await view.loadClaimFrontiers(app.suite, app.models, app.clock);
-      app.roles = app.account ? await view.loadRoles(app.suite, app.account.address, app.models) : null;
-      setConn('connected', connectedText());
-      renderClock();
-      renderAccountPicker();
-      await renderAccountSummary();
-      await renderRoute();
-      clearBanner('rpc');
-      document.body.dataset.ready = String(app.clock.block);
-    } catch (e) {
-      if (view.isConnectionError(e) || !app.api.isConnected) onDisconnected();
-      else {
-        const p = view.plainError(e, { url: app.url });
-        banner(p.text, 'error', 'rpc');
-      }
+      do {
+        app.refreshAgain = false;
+        await refreshOnce();
+      } while (app.refreshAgain && app.conn === 'connected');
     } finally {
       app.refreshing = null;
       delete document.body.dataset.busy;
     }
   })();
   return app.refreshing;
+}
+
+async function refreshOnce() {
+  try {
+    if (!app.blockTime || Date.now() - app.blockTime.at > 30_000) app.blockTime = { ...(await view.blockTime(app.api)), at: Date.now() };
+    const clock = await view.loadEpochClock(app.suite, { time: app.blockTime });
+    if (!app.clock || clock.block !== app.clock.block) app.lastBlockAt = app.lastBlockAt ?? Date.now();
+    app.clock = clock;
+    app.models = await view.loadModels(app.suite);
+    app.frontiers = await view.loadClaimFrontiers(app.suite, app.models, app.clock);
+    app.roles = app.account ? await view.loadRoles(app.suite, app.account.address, app.models) : null;
+    setConn('connected', connectedText());
+    renderClock();
+    renderAccountPicker();
+    await renderAccountSummary();
+    await renderRoute();
+    clearBanner('rpc');
+    document.body.dataset.ready = String(app.clock.block);
+  } catch (e) {
+    if (view.isConnectionError(e) || !app.api.isConnected) onDisconnected();
+    else {
+      const p = view.plainError(e, { url: app.url });
+      banner(p.text, 'error', 'rpc');
+    }
+  }
 }
 
 /** What every view gets. */
