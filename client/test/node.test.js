@@ -152,12 +152,13 @@ describe('FUNC suite on a real contracts node', { concurrency: false, timeout: 3
     const names = r.events.map((e) => e.name);
     for (const n of ['Approval', 'ProviderRegistered', 'ProviderStaked', 'Transfer']) assert.ok(names.includes(n), `${n} in ${names}`);
     assert.equal(await s.Charlie.registry.query('active', [providerIdBytes(CHARLIE_ID)]), true);
+    // Pages run from the newest registration down (a run never skips an id).
     const list = await ops.activeProviders(s.Ferdie, MODEL, { pageSize: 1 });
     assert.deepEqual(
       list.map((p) => [p.id, p.url]),
       [
-        [BOB_ID, 'https://bob.example:8080'],
         [CHARLIE_ID, 'http://charlie.example'],
+        [BOB_ID, 'https://bob.example:8080'],
       ],
     );
   });

@@ -52,7 +52,10 @@ test('epoch arithmetic and reward states, pure', () => {
   assert.equal(lockStatus(null, clock).staked, false);
   const at = { claimed_through: 2, last_claimable_epoch: 4, current_epoch: 7 };
   assert.equal(rewardState(2, { ...at, reported: true }), 'claimed');
-  assert.equal(rewardState(3, { ...at, reported: false }), 'not_reported');
+  // With the pool's frontier as last_claimable_epoch, an unreported epoch at or before it was
+  // closed as empty or had no stake; after it, it is still to be reported.
+  assert.equal(rewardState(3, { ...at, reported: false }), 'final_empty');
+  assert.equal(rewardState(5, { ...at, reported: false }), 'not_reported');
   assert.equal(rewardState(4, { ...at, reported: true }), 'claimable');
   assert.equal(rewardState(5, { ...at, reported: true }), 'correction_window');
   assert.equal(rewardState(7, { ...at, reported: false }), 'in_progress');

@@ -1819,10 +1819,9 @@ fn targets(recorder: &Recorder, node: &NodeInfo, code_sizes: &[(String, u64)]) -
     targets.extend(scale_run_report());
     let outage_key = outage_report_key();
     proof_target(
-        format!(
-            "scheduler report at the batch bound after an outage at MAX_REWARD_DELAY \
-             (issue 17, item 3), proof_size"
-        ),
+        "scheduler report at the batch bound after an outage at MAX_REWARD_DELAY \
+         (issue 17, item 3), proof_size"
+            .to_string(),
         &outage_key,
         &mut targets,
     );

@@ -405,7 +405,7 @@ impl World {
                 }
                 self.pool_func += amount;
                 let periods = self.periods.entry(p).or_default();
-                if !periods.last().is_some_and(|period| period.to.is_none()) {
+                if periods.last().is_none_or(|period| period.to.is_some()) {
                     periods.push(Period {
                         owner: owner(o),
                         from: self.current,
@@ -618,7 +618,7 @@ impl World {
             );
         }
         self.final_through = final_through;
-        for (&epoch, _) in &self.reports {
+        for &epoch in self.reports.keys() {
             let reward = self.ledger.epoch_reward(epoch).unwrap();
             assert!(
                 reward.allocated <= reward.amount().unwrap(),

@@ -560,6 +560,7 @@ mod tests {
     }
 
     #[ink::test]
+    #[allow(clippy::arithmetic_side_effects)] // small test epochs
     fn a_stake_waits_for_room_for_its_period_and_never_drops_one() {
         let mut stakes = Stakes::default();
         for n in 0..MAX_STAKE_PERIODS as EpochId {
