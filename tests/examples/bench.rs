@@ -1020,6 +1020,14 @@ async fn bench_node(
     let batch_epoch = current_epoch(client, suite).await - 1;
     let shards: Vec<(ProviderId, u64)> = batch.iter().map(|id| (pid(id), 1)).collect();
     let scheduler = who::scheduler();
+    // The epochs before it hold stakes but no work: the scheduler closes them, as claims
+    // never pass an unreported epoch (an error here only means there was nothing to close).
+    let _ = try_send(
+        client,
+        &scheduler,
+        &pool.close_unreported_epochs(batch_epoch - 1),
+    )
+    .await;
     let set = try_send(
         client,
         &scheduler,
@@ -1078,6 +1086,15 @@ async fn bench_node(
         CLAIM_CHECKPOINTS[CLAIM_CHECKPOINTS.len() - 1]
     );
     let loop_started = Instant::now();
+    // The epochs since the batch epoch had no work reported: closed, so that the loop's
+    // reports become final in turn.
+    let now = current_epoch(client, suite).await;
+    let _ = try_send(
+        client,
+        &who::scheduler(),
+        &suite.pool().close_unreported_epochs(now - 1),
+    )
+    .await;
     let mut rewarded: Vec<EpochId> = Vec::new();
     let mut last_reported = batch_epoch;
     let mut checkpoint = 0;
@@ -1102,7 +1119,9 @@ async fn bench_node(
             break;
         }
         let now = current_epoch(client, suite).await;
-        let last_claimable = now.saturating_sub(REWARD_DELAY);
+        // The pool's own frontier: claims never pass an unreported epoch, and a report that
+        // slipped into a later epoch gets its own correction window.
+        let last_claimable = read(client, &pool.finalized_through()).await;
 
         // Cluster operations once the batch epoch is claimable (and every stake unlocked).
         if !clusters_done && last_claimable >= batch_epoch {
@@ -1206,7 +1225,17 @@ async fn bench_node(
                     );
                 }
             }
-            Err(error) => missed.push(error),
+            Err(error) => {
+                // A scheduler without data for an epoch closes it, so that later epochs can
+                // become final (claims never pass an unreported epoch).
+                let _ = try_send(
+                    client,
+                    &who::scheduler(),
+                    &suite.pool().close_unreported_epochs(epoch),
+                )
+                .await;
+                missed.push(error)
+            }
         }
     }
     eprintln!(
