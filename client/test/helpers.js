@@ -49,23 +49,23 @@ export function freePort() {
   });
 }
 
-/** Starts `substrate-contracts-node --dev --tmp --rpc-port <free>`; resolves `{ url, stop, log }` once RPC answers. */
-export async function startNode({ timeoutMs = 60_000 } = {}) {
-  const bin = findNode();
-  const port = await freePort();
+/**
+ * Spawns `substrate-contracts-node --dev` with `args` (its chain flags: `--tmp` or `--base-path`,
+ * pruning) on RPC `port`, its output appended to `log`, and resolves once its RPC answers:
+ * `{ child, stop, exited }`. `stop()` sends SIGTERM (SIGKILL after 10 s) and waits for the exit.
+ * Every test node starts here: plain (`startNode`), archive (`archive-node.js`), restartable on
+ * a base path (`reporter.test.js`).
+ */
+export async function spawnNode({ args, port, log, timeoutMs = 60_000 }) {
   const p2p = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'func-node-'));
-  const log = join(dir, 'node.log');
-  const out = createWriteStream(log);
-  const child = spawn(bin, ['--dev', '--tmp', '--rpc-port', String(port), '--port', String(p2p), '--rpc-cors', 'all'], {
+  const out = createWriteStream(log, { flags: 'a' });
+  const child = spawn(findNode(), ['--dev', ...args, '--rpc-port', String(port), '--port', String(p2p), '--rpc-cors', 'all'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.pipe(out);
   child.stderr.pipe(out);
   let exited = null;
-  child.on('exit', (code, signal) => {
-    exited = { code, signal };
-  });
+  const exit = new Promise((resolve) => child.once('exit', (code, signal) => resolve((exited = { code, signal }))));
   const url = `ws://127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -84,16 +84,25 @@ export async function startNode({ timeoutMs = 60_000 } = {}) {
       child.kill('SIGKILL');
       throw new Error(`substrate-contracts-node did not answer on ${url} within ${timeoutMs / 1000}s; see ${log}`);
     }
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 200));
   }
-  const stop = () =>
-    new Promise((resolve) => {
-      if (exited) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
-    });
-  return { url, stop, log, pid: child.pid };
+  const stop = async () => {
+    if (exited) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exit;
+    clearTimeout(timer);
+  };
+  return { child, stop, exited: () => exited };
+}
+
+/** Starts `substrate-contracts-node --dev --tmp --rpc-port <free>`; resolves `{ url, stop, log }` once RPC answers. */
+export async function startNode({ timeoutMs = 60_000 } = {}) {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'func-node-'));
+  const log = join(dir, 'node.log');
+  const node = await spawnNode({ args: ['--tmp'], port, log, timeoutMs });
+  return { url: `ws://127.0.0.1:${port}`, stop: node.stop, log, pid: node.child.pid };
 }
 
 /** Awaits a refusal and checks its plain-words message. */

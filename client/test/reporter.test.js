@@ -5,14 +5,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { Suite, advanceBlocks, bestBlock, connect, deploy, loadBundles, ops, parseAmount, providerIdBytes, signerFromUri, writeDeployment } from '../lib/index.js';
 import { parseReport, planEpoch, suriOnCommandLineAllowed } from '../lib/reporter.js';
-import { findNode, freePort, requireBundles } from './helpers.js';
+import { freePort, requireBundles, spawnNode } from './helpers.js';
 
 const FUNC = (n) => parseAmount(String(n));
 const CLI = fileURLToPath(new URL('../bin/func.js', import.meta.url));
@@ -105,47 +105,11 @@ describe('reporter input and plan (offline)', () => {
 
 // --- against a real node ------------------------------------------------------------------
 
-/** substrate-contracts-node --dev on a base path and fixed ports, restartable. */
-async function startNodeAt({ basePath, port, p2p }) {
-  const bin = findNode();
+/** substrate-contracts-node --dev on a base path and a fixed RPC port, restartable. */
+async function startNodeAt({ basePath, port }) {
   const log = join(basePath, 'node.log');
-  const out = createWriteStream(log, { flags: 'a' });
-  const child = spawn(bin, ['--dev', '--base-path', basePath, '--rpc-port', String(port), '--port', String(p2p), '--rpc-cors', 'all'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.pipe(out);
-  child.stderr.pipe(out);
-  let exited = null;
-  const exit = new Promise((r) => child.once('exit', (code, signal) => r((exited = { code, signal }))));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (exited) throw new Error(`substrate-contracts-node exited (${JSON.stringify(exited)}); see ${log}`);
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ id: 1, jsonrpc: '2.0', method: 'system_health', params: [] }),
-      });
-      if (res.ok) break;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`substrate-contracts-node did not answer on port ${port}; see ${log}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return {
-    url: `ws://127.0.0.1:${port}`,
-    log,
-    stop: async () => {
-      if (!exited) {
-        child.kill('SIGTERM');
-        const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exit;
-        clearTimeout(t);
-      }
-    },
-  };
+  const node = await spawnNode({ args: ['--base-path', basePath], port, log });
+  return { url: `ws://127.0.0.1:${port}`, log, stop: node.stop };
 }
 
 /** `func reporter …` as a child process; its output kept line by line. */
