@@ -3,7 +3,8 @@
 # (contracts/provider_staking/src/money_path.rs) over many more sequences than `cargo test`
 # runs, in release mode.
 #
-#   scripts/soak.sh                 # 100,000 sequences of the main generator (and of the others)
+#   scripts/soak.sh                 # 100,000 sequences of the adversarial generator and 100,000 of
+#                                   # the corrections generator (the long-run generator keeps its 9)
 #   scripts/soak.sh 1000000         # more
 #   PROPTEST_RNG_SEED=42 scripts/soak.sh 100000   # replay a run: same seed, same sequences
 #
