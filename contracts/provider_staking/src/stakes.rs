@@ -87,6 +87,12 @@ impl Stakes {
     /// the id changed hands within `epoch`, the epoch is the earlier holder's, who served in
     /// it: a new holder's stake counts from the next epoch.
     pub fn holder_in(&self, id: &ProviderId, epoch: EpochId) -> Option<AccountId> {
+        let stake = self.get(id);
+        if let Some(stake) = stake.filter(|stake| stake.staked_since < epoch) {
+            // After the first epoch of the current period no closed period can cover `epoch`:
+            // one cell read, the usual case of a report.
+            return Some(stake.owner);
+        }
         // Bound: at most MAX_STAKE_PERIODS periods.
         let closed = self
             .periods(id)
@@ -94,8 +100,8 @@ impl Stakes {
             .find(|period| period.covers(epoch))
             .map(|period| period.owner);
         closed.or_else(|| {
-            self.get(id)
-                .filter(|stake| stake.staked_since <= epoch)
+            stake
+                .filter(|stake| stake.staked_since == epoch)
                 .map(|stake| stake.owner)
         })
     }
