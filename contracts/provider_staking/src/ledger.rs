@@ -103,7 +103,7 @@ pub const FOLDS_PER_REPORT: usize = 1;
 /// Most open epochs one message settles (releases what nobody can claim from them): after an
 /// outage many epochs become final at once, and each costs a report read. The rest are
 /// settled by the next messages; `reward_funding()` shows them released at once.
-pub const MAX_RELEASES_PER_MESSAGE: usize = 4;
+pub const MAX_RELEASES_PER_MESSAGE: usize = 2;
 
 /// An earner's claim state (absent: nothing earned or claimed yet). Never removed, so rewards
 /// survive unstaking and deregistration.
